@@ -1,0 +1,20 @@
+// Package ptytest gives tests a pseudo-terminal pair whose slave path the
+// product opens through platform.OpenSerial, as it would a real port.
+package ptytest
+
+import (
+	"testing"
+
+	"hallkiosk/platform"
+)
+
+// New opens a raw pseudo-terminal and closes it when the test ends.
+func New(t testing.TB) *platform.PTY {
+	t.Helper()
+	p, err := platform.OpenPTY()
+	if err != nil {
+		t.Fatalf("ptytest: %v", err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
