@@ -65,7 +65,8 @@ type ReaderConfig struct {
 }
 
 // GPIOConfig maps roles to lines. A line is a name as the kernel reports it
-// ("GPIO17", "PAPER_LOW") or "chip:offset" ("gpiochip0:17"); empty means
+// ("GPIO17", "PAPER_LOW") or "chip:offset" ("gpiochip0:17"), with a leading
+// "!" when the line is active-low; empty means
 // the role is not wired.
 type GPIOConfig struct {
 	PaperLow  string `toml:"paper_low"`  // input, kiosk: printer's near-end sensor
@@ -171,7 +172,8 @@ func decodeMessage(err error) string {
 var (
 	standardBauds = []int{9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
 	deviceNameRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	gpioLineRE    = regexp.MustCompile(`^([A-Za-z0-9_.-]+|gpiochip[0-9]+:[0-9]+)$`)
+	// A leading "!" marks an active-low line.
+	gpioLineRE = regexp.MustCompile(`^!?([A-Za-z0-9_.-]+|gpiochip[0-9]+:[0-9]+)$`)
 )
 
 // Check returns every problem with the values in c.
@@ -219,7 +221,7 @@ func (c *Config) Check() []ConfigProblem {
 		"gpio.status_led": c.GPIO.StatusLED, "gpio.chime": c.GPIO.Chime,
 	} {
 		if line != "" && !gpioLineRE.MatchString(line) {
-			bad(key, line, `a line name ("GPIO17") or chip:offset ("gpiochip0:17")`)
+			bad(key, line, `a line name ("GPIO17") or chip:offset ("gpiochip0:17"), "!" in front for active-low`)
 		}
 	}
 	if c.Screen.Orientation != "portrait" && c.Screen.Orientation != "landscape" {
