@@ -79,10 +79,10 @@ func TestAllChecksPassOnAHealthyDevice(t *testing.T) {
 // Each fault fails exactly its own check and names the fix.
 func TestEachFaultFailsItsCheck(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(d *Doctor, dir string)
-		check string
-		fix   string
+		check  string
+		fix    string
 	}{
 		{"no config", func(d *Doctor, dir string) { d.ConfigPath = filepath.Join(dir, "none.toml") }, "config", "provision"},
 		{"bad config", func(d *Doctor, dir string) {
@@ -140,4 +140,3 @@ func TestFontCheckRejectsNonFont(t *testing.T) {
 		t.Fatalf("junk font passed: %+v", r)
 	}
 }
-
