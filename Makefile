@@ -13,7 +13,7 @@ DEB_PKGS  := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth fonts-droid-fall
 # Slow suites (crash loops, load, end-to-end) run when this is set.
 export HALLKIOSK_SLOW ?= 1
 
-.PHONY: all build test test-short bench demo lint deps fmt-check vet clean
+.PHONY: all build test test-short bench demo lint deps fmt-check vet check-binaries clean
 
 all: build
 
@@ -35,8 +35,16 @@ vet:
 
 # The whole suite, slow parts included, under the race detector. Tests that
 # open a real window get a virtual X server when there is no display.
-test: deps fmt-check vet
+test: deps fmt-check vet check-binaries
 	scripts/with-display.sh $(GO) test -race -count=1 -timeout 30m ./...
+
+# The three binaries build as shipped (hallcenter without cgo) and answer
+# --help and version with the stamped commit.
+check-binaries: build
+	@for b in hallkiosk hallcenter hallsim; do \
+	  $(BIN)/$$b --help >/dev/null || { echo "$$b --help failed"; exit 1; }; \
+	  $(BIN)/$$b version | grep -q "commit $(COMMIT)" || { echo "$$b version lacks commit $(COMMIT)"; exit 1; }; \
+	done; echo "check-binaries: hallkiosk, hallcenter, hallsim answer --help and version ($(VERSION))"
 
 # Fast unit tests only, for the edit-test loop.
 test-short:
