@@ -8,8 +8,10 @@ COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS   := -X hallkiosk/internal/buildinfo.Version=$(VERSION) -X hallkiosk/internal/buildinfo.Commit=$(COMMIT)
 # Debian packages the build and the tests need: cgo and GL/X11 headers for
 # fyne, Xvfb for real windows without a screen, a CJK TTF (fyne cannot load
-# .ttc collections), sqlite3 for inspecting ledgers.
-DEB_PKGS  := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth fonts-droid-fallback sqlite3 ca-certificates
+# .ttc collections), sqlite3 for inspecting ledgers, espeak-ng and alsa-utils
+# for the display's offline voice, imagemagick for screenshots.
+DEB_PKGS  := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth fonts-droid-fallback sqlite3 ca-certificates \
+             espeak-ng alsa-utils imagemagick
 # Slow suites (crash loops, load, end-to-end) run when this is set.
 export HALLKIOSK_SLOW ?= 1
 
