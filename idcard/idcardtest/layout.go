@@ -149,8 +149,8 @@ func Request(cmd, para byte) []byte {
 }
 
 // ReadReply builds the data of a 30 01 reply around text: lengths, text and
-// a photo of photoLen bytes. With fp > 0 it is a 30 10 reply carrying a
-// fingerprint of fp bytes.
+// a photo of photoLen bytes. With withFP it is a 30 10 reply, with a
+// fingerprint length field and fp bytes of fingerprint.
 func ReadReply(text []byte, photoLen, fp int, withFP bool) []byte {
 	d := []byte{byte(len(text) >> 8), byte(len(text)), byte(photoLen >> 8), byte(photoLen)}
 	if withFP {
@@ -158,7 +158,10 @@ func ReadReply(text []byte, photoLen, fp int, withFP bool) []byte {
 	}
 	d = append(d, text...)
 	d = append(d, photo(photoLen)...)
-	return append(d, photo(fp)...)
+	if withFP {
+		d = append(d, photo(fp)...)
+	}
+	return d
 }
 
 // photo stands in for the WLT-compressed photo: a fixed pattern, since the
