@@ -1,0 +1,153 @@
+package printer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Result is what became of one print job. It is returned with every error
+// from Print, so the caller always knows whether paper may have come out.
+type Result struct {
+	// Printed is true only when the whole job was written and the
+	// printer reported no problem after the cut.
+	Printed bool
+	// Reached is true when bytes may have reached the printer: the job
+	// may be partly on paper, so printing it again could give the citizen
+	// two tickets (G5). False means nothing was sent and a retry is safe.
+	Reached bool
+	// Sent counts bytes the port accepted; Total is the job's size.
+	Sent, Total int
+	// Replaced counts characters printed as Replacement.
+	Replaced int
+	// Before and After are the status read before writing and after the
+	// cut (After is zero when the job failed before the cut).
+	Before, After Status
+}
+
+// chunk is the size of one port write. Writing in pieces lets a failed job
+// say how far it got.
+const chunk = 256
+
+// Print prints doc: it encodes it (refusing bad input before anything is
+// sent), checks the printer is ready, writes the job within WriteTimeout,
+// and checks the status again after the cut. It makes one attempt; a retry
+// policy belongs to the caller, which alone knows whether a second ticket
+// would be a duplicate.
+func (d *Driver) Print(ctx context.Context, doc *Doc) (Result, error) {
+	enc, err := Encode(doc, d.opts.Format)
+	if err != nil {
+		return Result{}, newError("print", kindOf(err, ErrQRData), err)
+	}
+	res := Result{Total: len(enc.Bytes), Replaced: enc.Replaced}
+	if enc.Replaced > 0 {
+		d.opts.Log.Warn("characters the printer cannot print were replaced", "count", enc.Replaced)
+	}
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if res.Before, err = d.ready(ctx); err != nil {
+		return res, err
+	}
+
+	res.Sent, err = d.write(ctx, enc.Bytes)
+	res.Reached = res.Sent > 0 || errors.Is(err, ErrWriteStalled)
+	if err != nil {
+		d.opts.Log.Error("print job failed while writing", "sent", res.Sent, "total", res.Total, "err", err)
+		return res, err
+	}
+
+	return d.finish(ctx, res)
+}
+
+// ready reads the status and refuses to start on a printer that cannot
+// print.
+func (d *Driver) ready(ctx context.Context) (Status, error) {
+	st, err := d.status(ctx)
+	if err != nil {
+		return st, err
+	}
+	if p := st.Problem(); p != nil {
+		return st, newError("print", p, fmt.Errorf("before printing: %s", st))
+	}
+	return st, nil
+}
+
+// finish reads the status after the cut: paper that ran out or a cover
+// opened mid-job makes the job a failure with bytes on paper.
+func (d *Driver) finish(ctx context.Context, res Result) (Result, error) {
+	// BUG(hallkiosk): a printer answers DLE EOT as soon as the request
+	// arrives, possibly before its buffer has finished printing; paper that
+	// runs out in the last few centimetres can be missed here. Waiting for
+	// the mechanism (GS r, or the estimated print time) would close the gap.
+	st, err := d.status(ctx)
+	res.After = st
+	if err != nil {
+		return res, err
+	}
+	if p := st.Problem(); p != nil {
+		return res, newError("print", p, fmt.Errorf("after the cut: %s", st))
+	}
+	res.Printed = true
+	return res, nil
+}
+
+// write sends b in chunks, giving up when the whole job has taken longer
+// than WriteTimeout. A write still blocked at the deadline is abandoned and
+// the port closed: its bytes cannot be taken back, and the next caller must
+// not queue behind it.
+func (d *Driver) write(ctx context.Context, b []byte) (int, error) {
+	deadline := time.NewTimer(d.opts.WriteTimeout)
+	defer deadline.Stop()
+	sent := 0
+	for sent < len(b) {
+		n, err := d.write1(ctx, b[sent:min(sent+chunk, len(b))], deadline.C)
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+func (d *Driver) write1(ctx context.Context, b []byte, deadline <-chan time.Time) (int, error) {
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := d.port.Write(b)
+		done <- result{n, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return r.n, d.portError("print", r.err)
+		}
+		return r.n, nil
+	case <-deadline:
+		d.abandon()
+		return 0, newError("print", ErrWriteStalled, fmt.Errorf("no progress within %v", d.opts.WriteTimeout))
+	case <-ctx.Done():
+		d.abandon()
+		return 0, newError("print", ErrWriteStalled, ctx.Err())
+	}
+}
+
+// abandon closes the port under a stalled write; the driver is unusable
+// afterwards and the kiosk reopens the printer.
+func (d *Driver) abandon() {
+	d.closed = true
+	d.port.Close()
+	d.opts.Log.Error("printer stopped taking data; port closed", "timeout", d.opts.WriteTimeout)
+}
+
+// kindOf returns kind when err matches it, else ErrWriteFailed.
+func kindOf(err, kind error) error {
+	if errors.Is(err, kind) {
+		return kind
+	}
+	return ErrWriteFailed
+}
