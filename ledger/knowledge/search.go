@@ -1,0 +1,360 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Tier says why an entry matched; results come tier by tier, best first.
+type Tier int
+
+// Tiers, best first.
+const (
+	TierExact     Tier = iota // the whole name, or the whole code
+	TierPrefix                // the name starts with the query, or the code does
+	TierPinyin                // pinyin initials or full pinyin of part of the name
+	TierSubstring             // a Chinese fragment of the name
+	TierOther                 // department, review points, guide, FAQ, maintainer
+)
+
+// Span is a range to highlight, in bytes of Hit.Text.
+type Span struct{ Start, End int }
+
+// Hit is one search result.
+type Hit struct {
+	Code       string
+	Name       string
+	Department string
+	Tier       Tier
+	Field      string // which element matched (Field* constants)
+	Text       string // that element's text; Spans index into it
+	Spans      []Span
+}
+
+// perTier caps the candidates read from the index per tier. Within a tier
+// candidates are ranked in Go (match position, then shorter names), so the
+// cap trades perfect order deep inside a huge tier for a bounded query.
+const perTier = 64
+
+// row is an entry as read for ranking.
+type row struct {
+	id                     int64
+	code, dept, name, norm string
+	items                  []item
+}
+
+// Search finds entries for what a citizen typed. Any input is acceptable:
+// quotes, FTS operators, SQL, emoji and very long strings yield results or
+// none, and an error only when the database itself fails.
+func Search(ctx context.Context, db Querier, query string, limit int) ([]Hit, error) {
+	q := normalize(query).runes
+	if len(q) > MaxQuery {
+		q = q[:MaxQuery]
+	}
+	if len(q) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	s := &searcher{ctx: ctx, db: db, q: q, limit: limit, seen: map[int64]bool{}}
+	for _, tier := range []func() error{s.exact, s.prefix, s.pinyin, s.substring, s.other} {
+		if len(s.hits) >= limit {
+			break
+		}
+		if err := tier(); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.hits) > limit {
+		s.hits = s.hits[:limit]
+	}
+	return s.hits, nil
+}
+
+type searcher struct {
+	ctx   context.Context
+	db    Querier
+	q     []rune
+	limit int
+	seen  map[int64]bool
+	hits  []Hit
+}
+
+// add appends ranked hits of one tier, skipping entries already found.
+func (s *searcher) add(hs []rankedHit) {
+	sort.SliceStable(hs, func(i, j int) bool { return hs[i].less(hs[j]) })
+	for _, h := range hs {
+		if !s.seen[h.id] {
+			s.seen[h.id] = true
+			s.hits = append(s.hits, h.Hit)
+		}
+	}
+}
+
+// rankedHit orders hits inside a tier.
+type rankedHit struct {
+	Hit
+	id      int64
+	field   int // order of the element
+	pos     int // where the match starts, in characters
+	nameLen int
+}
+
+func (a rankedHit) less(b rankedHit) bool {
+	if a.field != b.field {
+		return a.field < b.field
+	}
+	if a.pos != b.pos {
+		return a.pos < b.pos
+	}
+	if a.nameLen != b.nameLen {
+		return a.nameLen < b.nameLen
+	}
+	return a.Code < b.Code
+}
+
+const rowCols = "SELECT id, code, department, name, norm_name, items FROM knowledge "
+
+// exact: the whole name or the whole code.
+func (s *searcher) exact() error {
+	qs := string(s.q)
+	rows, err := s.rows(rowCols+"WHERE norm_name = ? OR norm_code = ? LIMIT ?", qs, qs, perTier)
+	if err != nil {
+		return err
+	}
+	var hs []rankedHit
+	for _, r := range rows {
+		if r.norm == qs {
+			hs = append(hs, r.whole(TierExact, FieldName, r.name, 0))
+		} else {
+			hs = append(hs, r.whole(TierExact, FieldCode, r.code, 1))
+		}
+	}
+	s.add(hs)
+	return nil
+}
+
+// prefix: the name or the code starts with the query. Both use the
+// ordinary indexes on the normalised columns as a range scan.
+func (s *searcher) prefix() error {
+	lo := string(s.q)
+	hi := lo + string(utf8.MaxRune)
+	rows, err := s.rows(rowCols+`WHERE norm_name >= ? AND norm_name < ?
+		ORDER BY length(norm_name), id LIMIT ?`, lo, hi, perTier)
+	if err != nil {
+		return err
+	}
+	var hs []rankedHit
+	for _, r := range rows {
+		hs = append(hs, r.span(TierPrefix, FieldName, r.name, 0, 0, len(s.q)))
+	}
+	if isASCIIWord(s.q) {
+		rows, err = s.rows(rowCols+`WHERE norm_code >= ? AND norm_code < ?
+			ORDER BY norm_code LIMIT ?`, lo, hi, perTier)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			hs = append(hs, r.span(TierPrefix, FieldCode, r.code, 1, 0, len(s.q)))
+		}
+	}
+	s.add(hs)
+	return nil
+}
+
+// pinyin: initials or full pinyin of a run of the name's characters.
+func (s *searcher) pinyin() error {
+	if !isASCIIWord(s.q) || !hasLetter(s.q) {
+		return nil
+	}
+	expr := "{name_py name_ini} : " + quote(string(s.q)) + "*"
+	rows, err := s.ftsRows("knowledge_py", expr)
+	if err != nil {
+		return err
+	}
+	var hs []rankedHit
+	for _, r := range rows {
+		n := normalize(r.name)
+		if from, to, ok := matchPinyin(n, string(s.q)); ok {
+			hs = append(hs, r.span(TierPinyin, FieldName, r.name, 0, from, to-from))
+		}
+	}
+	s.add(hs)
+	return nil
+}
+
+// substring: a fragment of the name, checked again in Go because pairs
+// can line up across dropped punctuation.
+func (s *searcher) substring() error {
+	col, expr := phrase(s.q)
+	rows, err := s.ftsRows("knowledge_zh", "{name_"+col+"} : "+expr)
+	if err != nil {
+		return err
+	}
+	var hs []rankedHit
+	for _, r := range rows {
+		if pos := normalize(r.name).index(s.q, 0); pos >= 0 {
+			hs = append(hs, r.span(TierSubstring, FieldName, r.name, 0, pos, len(s.q)))
+		}
+	}
+	s.add(hs)
+	return nil
+}
+
+// other: department (characters, or initials), then the other elements.
+func (s *searcher) other() error {
+	col, expr := phrase(s.q)
+	full := fmt.Sprintf("{dept_%s other_%s} : %s", col, col, expr)
+	rows, err := s.ftsRows("knowledge_zh", full)
+	if err != nil {
+		return err
+	}
+	if isASCIIWord(s.q) && hasLetter(s.q) {
+		more, err := s.ftsRows("knowledge_py", "{dept_ini} : "+quote(string(s.q))+"*")
+		if err != nil {
+			return err
+		}
+		rows = append(rows, more...)
+	}
+	var hs []rankedHit
+	for _, r := range rows {
+		if h, ok := s.inOthers(r); ok {
+			hs = append(hs, h)
+		}
+	}
+	s.add(hs)
+	return nil
+}
+
+// inOthers finds the first element of r containing the query.
+func (s *searcher) inOthers(r row) (rankedHit, bool) {
+	dn := normalize(r.dept)
+	if pos := dn.index(s.q, 0); pos >= 0 {
+		return r.span(TierOther, FieldDepartment, r.dept, 0, pos, len(s.q)), true
+	}
+	if from, to, ok := matchPinyin(dn, string(s.q)); ok && isASCIIWord(s.q) {
+		return r.span(TierOther, FieldDepartment, r.dept, 0, from, to-from), true
+	}
+	for i, it := range r.items {
+		if pos := normalize(it.Text).index(s.q, 0); pos >= 0 {
+			return r.span(TierOther, it.Field, it.Text, 1+i, pos, len(s.q)), true
+		}
+	}
+	return rankedHit{}, false
+}
+
+// ftsRows runs one MATCH (expr is built only from quoted words) and loads
+// the matching entries.
+func (s *searcher) ftsRows(table, expr string) ([]row, error) {
+	rs, err := s.db.QueryContext(s.ctx, "SELECT rowid FROM "+table+" WHERE "+table+
+		" MATCH ? LIMIT ?", expr, perTier)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	var ids []any
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			rs.Close()
+			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		if !s.seen[id] {
+			ids = append(ids, id)
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	return s.rows(rowCols+"WHERE id IN ("+in+")", ids...)
+}
+
+// rows loads entries.
+func (s *searcher) rows(query string, args ...any) ([]row, error) {
+	rs, err := s.db.QueryContext(s.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: search: %w", err)
+	}
+	defer rs.Close()
+	var out []row
+	for rs.Next() {
+		var r row
+		var items string
+		if err := rs.Scan(&r.id, &r.code, &r.dept, &r.name, &r.norm, &items); err != nil {
+			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		if err := json.Unmarshal([]byte(items), &r.items); err != nil {
+			return nil, fmt.Errorf("knowledge: entry %s: %w", r.code, err)
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// whole is a hit on the whole of text.
+func (r row) whole(t Tier, field, text string, order int) rankedHit {
+	return r.hit(t, field, text, order, 0, []Span{{0, len(text)}})
+}
+
+// span is a hit on n normalised characters from pos of text.
+func (r row) span(t Tier, field, text string, order, pos, n int) rankedHit {
+	tn := normalize(text)
+	var spans []Span
+	if n > 0 && pos+n <= len(tn.runes) {
+		spans = []Span{{tn.start[pos], tn.end[pos+n-1]}}
+	}
+	return r.hit(t, field, text, order, pos, spans)
+}
+
+func (r row) hit(t Tier, field, text string, order, pos int, spans []Span) rankedHit {
+	return rankedHit{
+		Hit: Hit{Code: r.code, Name: r.name, Department: r.dept, Tier: t, Field: field,
+			Text: text, Spans: spans},
+		id: r.id, field: order, pos: pos, nameLen: utf8.RuneCountInString(r.name),
+	}
+}
+
+// matchPinyin finds the first run of characters of n whose pinyin the query
+// spells: either one initial per character ("yyzz"), or full readings
+// joined, the last one possibly cut short ("yingyezh"). It returns the
+// run as character positions [from, to).
+func matchPinyin(n norm, q string) (from, to int, ok bool) {
+	for i := range n.runes {
+		if j, ok := spellFrom(n, i, q, true); ok {
+			return i, j, true
+		}
+		if j, ok := spellFrom(n, i, q, false); ok {
+			return i, j, true
+		}
+	}
+	return 0, 0, false
+}
+
+// spellFrom matches q against the readings of the characters from i on.
+func spellFrom(n norm, i int, q string, initial bool) (int, bool) {
+	if q == "" {
+		return i, true
+	}
+	if i >= len(n.runes) {
+		return 0, false
+	}
+	for _, r := range readings(n.runes[i]) {
+		if initial {
+			r = r[:1]
+		}
+		if strings.HasPrefix(q, r) {
+			if j, ok := spellFrom(n, i+1, q[len(r):], initial); ok {
+				return j, true
+			}
+		} else if !initial && strings.HasPrefix(r, q) {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
