@@ -231,4 +231,3 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
-

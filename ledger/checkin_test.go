@@ -1,0 +1,153 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"hallkiosk/center/api"
+)
+
+// hashOf stands in for the kiosk's keyed hash of an ID card it read.
+var hashOf = api.KeyedIDHash([]byte("hall-secret"), "11010519491231002X")
+
+// seedBookings caches three bookings for 2026-12-03 and one for the next day.
+func seedBookings(t *testing.T, l *Ledger) {
+	t.Helper()
+	bs := []api.BookingView{
+		{Code: "100001", Queue: "A", Matter: "M1", Day: "2026-12-03", Start: "09:00",
+			End: "09:30", Status: api.BookingBooked, IDHash: hashOf, NameMasked: "张*"},
+		{Code: "100002", Queue: "B", Matter: "M2", Day: "2026-12-03", Start: "14:00",
+			End: "14:30", Status: api.BookingBooked, IDHash: "other", NameMasked: "李*"},
+		{Code: "100003", Queue: "A", Matter: "M1", Day: "2026-12-04", Start: "09:00",
+			End: "09:30", Status: api.BookingBooked, IDHash: hashOf, NameMasked: "张*"},
+		{Code: "100004", Queue: "A", Matter: "M1", Day: "2026-12-03", Start: "10:00",
+			End: "10:30", Status: api.BookingCancelled, IDHash: "x", NameMasked: "王*"},
+	}
+	if err := l.SaveBookings(context.Background(), bs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckInRules: R7 (check-in only in the pick-up windows, workdays
+// 08:20–11:20 and 13:00–16:30) and R12 (not checked in by the end of the
+// window: void, a no-show) applied offline against the cache.
+func TestCheckInRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		at    time.Time
+		code  string
+		hash  string
+		want  error
+		label string
+	}{
+		{"morning booking in window", at(9, 0), "100001", "", nil, "A001"},
+		{"by ID hash", at(11, 19), "", hashOf, nil, "A001"},
+		{"before window", at(8, 19), "100001", "", ErrOutsidePickup, ""},
+		{"morning window over: R12", at(11, 21), "100001", "", ErrBookingVoid, ""},
+		{"afternoon booking in the morning", at(10, 0), "100002", "", ErrOutsidePickup, ""},
+		{"afternoon booking in window", at(16, 30), "100002", "", nil, "B001"},
+		{"afternoon window over: R12", at(16, 31), "100002", "", ErrBookingVoid, ""},
+		{"tomorrow's booking", at(9, 0), "100003", "", ErrNoBooking, ""},
+		{"cancelled booking", at(10, 0), "100004", "", ErrNoBooking, ""},
+		{"unknown code", at(9, 0), "999999", "", ErrNoBooking, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, clk := newLedger(t)
+			clk.Set(tc.at)
+			seedBookings(t, l)
+			lease(t, l, "LA", "A", 1, 5)
+			lease(t, l, "LB", "B", 1, 5)
+			tk, err := l.CheckIn(context.Background(), CheckInRequest{Key: NewKey(),
+				Code: tc.code, IDHash: tc.hash})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if tc.want == nil && (tk.Label != tc.label || tk.Kind != api.KindBooked) {
+				t.Fatalf("ticket %+v, want %s booked", tk, tc.label)
+			}
+			mustVerify(t, l)
+		})
+	}
+}
+
+// TestCheckInVoidIsJournalled: R12 voiding is recorded once and sticks.
+func TestCheckInVoidIsJournalled(t *testing.T) {
+	l, clk := newLedger(t)
+	clk.Set(at(12, 0))
+	seedBookings(t, l)
+	ctx := context.Background()
+	for range 2 {
+		_, err := l.CheckIn(ctx, CheckInRequest{Key: NewKey(), Code: "100001"})
+		if !errors.Is(err, ErrBookingVoid) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	es, _ := l.Events(ctx, 0, 100)
+	n := 0
+	for _, e := range es {
+		if e.Kind == KindBookingVoid {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d void events, want 1", n)
+	}
+	// A later pull that still says "booked" does not reopen it.
+	seedBookings(t, l)
+	bs, _ := l.FindBookings(ctx, "100001", "")
+	if bs[0].Status != api.BookingNoShow {
+		t.Fatalf("status %s", bs[0].Status)
+	}
+}
+
+// TestCheckInTwice: G5, a second check-in of the same booking (new tap,
+// new key) returns the first ticket.
+func TestCheckInTwice(t *testing.T) {
+	l, _ := newLedger(t)
+	seedBookings(t, l)
+	lease(t, l, "LA", "A", 1, 5)
+	ctx := context.Background()
+	a, err := l.CheckIn(ctx, CheckInRequest{Key: NewKey(), Code: "100001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.CheckIn(ctx, CheckInRequest{Key: NewKey(), IDHash: hashOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != b.ID {
+		t.Fatalf("second check-in made ticket %s, first %s", b.Label, a.Label)
+	}
+	if n, _ := l.Reserve(ctx, "A", l.Today()); n != 4 {
+		t.Fatalf("reserve %d", n)
+	}
+}
+
+// TestPurgePersonal: G6, masked names and ID hashes go after the
+// configured number of days; codes and statuses stay.
+func TestPurgePersonal(t *testing.T) {
+	l, clk := newLedger(t)
+	seedBookings(t, l)
+	ctx := context.Background()
+	clk.Set(thursday0900.AddDate(0, 0, 7))
+	if n, err := l.PurgePersonal(ctx); err != nil || n != 0 {
+		t.Fatalf("purged %d, %v; want nothing inside 7 days", n, err)
+	}
+	clk.Set(thursday0900.AddDate(0, 0, 8))
+	if n, err := l.PurgePersonal(ctx); err != nil || n != 3 {
+		t.Fatalf("purged %d, %v; want the three bookings of 12-03", n, err)
+	}
+	var left int
+	l.r.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE id_hash != ''
+		OR masked_name != ''`).Scan(&left)
+	if left != 1 {
+		t.Fatalf("%d bookings keep personal data, want 1 (12-04)", left)
+	}
+}
+
+func at(h, m int) time.Time {
+	return time.Date(2026, 12, 3, h, m, 0, 0, HallLocation())
+}
