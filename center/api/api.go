@@ -93,6 +93,7 @@ const (
 	ErrCodeReinstate    = "r13_reinstate"   // missed more than 10 minutes ago
 	ErrCodeClosed       = "closed"          // not a workday or outside hours
 	ErrCodeIdempotency  = "idempotency_key" // key reused for a different request
+	ErrCodeQueueEmpty   = "queue_empty"     // call next: nobody waits for the window
 )
 
 // --- enrolment ---
@@ -524,6 +525,9 @@ const (
 	CallKindTransferred = "transferred"
 	CallKindFinished    = "finished"
 	CallKindWaitAlert   = "wait_alert" // R8: a ticket passed its wait target
+	// CallKindReset tells a resuming client that events it missed are no
+	// longer kept: load the Snapshot, then carry on from this stream.
+	CallKindReset = "reset"
 )
 
 // Snapshot is the state a display or console rebuilds from when it lost

@@ -1,0 +1,178 @@
+package center
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"hallkiosk/center/api"
+)
+
+// tokenHash is what the store keeps of a token or code: a leaked database
+// does not give working tokens.
+func tokenHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func validRole(r string) bool {
+	return r == api.RoleKiosk || r == api.RoleDisplay || r == api.RoleConsole
+}
+
+// NewEnrolCode makes a one-time enrolment code for one device of a role.
+func (e *Engine) NewEnrolCode(ctx context.Context, req api.EnrolCodeRequest) (api.EnrolCode, error) {
+	if !validRole(req.Role) {
+		return api.EnrolCode{}, badRequest("role: want kiosk, display or console, got %q", req.Role)
+	}
+	if strings.TrimSpace(req.DeviceName) == "" || len(req.DeviceName) > 64 {
+		return api.EnrolCode{}, badRequest("device_name: want 1–64 characters")
+	}
+	ttl := time.Duration(req.TTLMinutes) * time.Minute
+	if req.TTLMinutes <= 0 {
+		ttl = time.Hour
+	}
+	code := strings.ToUpper(randomHex(5)) // 10 hex digits, typed by a technician
+	out := api.EnrolCode{Code: code, Role: req.Role, ExpiresAt: e.clk.Now().Add(ttl)}
+	err := e.write(ctx, func(w *txn) error {
+		_, err := w.tx.ExecContext(ctx, `INSERT INTO enrol_codes (code_hash, role, name,
+			expires_at) VALUES (?, ?, ?, ?)`, tokenHash(code), req.Role, req.DeviceName,
+			out.ExpiresAt.UnixNano())
+		return err
+	})
+	return out, err
+}
+
+// Enrol trades a one-time code for a device token bound to one new device
+// and the code's role. The code cannot be used again.
+func (e *Engine) Enrol(ctx context.Context, req api.EnrolRequest) (api.EnrolResponse, error) {
+	var out api.EnrolResponse
+	err := e.write(ctx, func(w *txn) error {
+		var role, name, used string
+		var expires int64
+		err := w.tx.QueryRowContext(ctx, `SELECT role, name, expires_at, used_by FROM
+			enrol_codes WHERE code_hash = ?`, tokenHash(strings.ToUpper(strings.TrimSpace(req.Code)))).
+			Scan(&role, &name, &expires, &used)
+		if err == sql.ErrNoRows || used != "" || w.now.UnixNano() > expires {
+			return &Refusal{Status: http.StatusForbidden, Err: api.Error{
+				Code: api.ErrCodeEnrolCode, Message: "enrolment code unknown, used or expired"}}
+		}
+		if err != nil {
+			return fmt.Errorf("read enrolment code: %w", err)
+		}
+		if req.DeviceName != "" {
+			name = req.DeviceName
+		}
+		out = api.EnrolResponse{DeviceID: "dev-" + randomHex(6), Role: role, Token: randomHex(32)}
+		if role == api.RoleKiosk {
+			out.HallKey = hex.EncodeToString(e.secret)
+		}
+		if _, err := w.tx.ExecContext(ctx, `UPDATE enrol_codes SET used_by = ? WHERE code_hash = ?`,
+			out.DeviceID, tokenHash(strings.ToUpper(strings.TrimSpace(req.Code)))); err != nil {
+			return err
+		}
+		_, err = w.tx.ExecContext(ctx, `INSERT INTO devices (id, name, role, token_hash,
+			enrolled_at) VALUES (?, ?, ?, ?, ?)`, out.DeviceID, name, role,
+			tokenHash(out.Token), w.now.UnixNano())
+		return err
+	})
+	return out, err
+}
+
+// Authenticate finds the device a token belongs to.
+func (e *Engine) Authenticate(ctx context.Context, token string) (Device, error) {
+	var d Device
+	err := e.db.QueryRowContext(ctx, `SELECT id, name, role FROM devices
+		WHERE token_hash = ? AND revoked = 0`, tokenHash(token)).Scan(&d.ID, &d.Name, &d.Role)
+	if err == sql.ErrNoRows {
+		return d, ErrUnauthorized
+	}
+	return d, err
+}
+
+// RevokeDevice ends a device's token (a stolen or replaced device).
+func (e *Engine) RevokeDevice(ctx context.Context, id string) error {
+	return e.write(ctx, func(w *txn) error {
+		res, err := w.tx.ExecContext(ctx, `UPDATE devices SET revoked = 1 WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("device")
+		}
+		return nil
+	})
+}
+
+// Heartbeat records a device's health and tells it which cursors moved.
+func (e *Engine) Heartbeat(ctx context.Context, dev Device, hb api.Heartbeat) (api.HeartbeatAck, error) {
+	if len(hb.Health) > 32 || len(hb.Version) > 64 {
+		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries")
+	}
+	health, _ := json.Marshal(hb.Health)
+	err := e.write(ctx, func(w *txn) error {
+		_, err := w.tx.ExecContext(ctx, `UPDATE devices SET last_seen = ?, health = ?,
+			version = ? WHERE id = ?`, w.now.UnixNano(), string(health), hb.Version, dev.ID)
+		return err
+	})
+	if err != nil {
+		return api.HeartbeatAck{}, fmt.Errorf("heartbeat: %w", err)
+	}
+	return e.cursors(ctx, dev)
+}
+
+func (e *Engine) cursors(ctx context.Context, dev Device) (api.HeartbeatAck, error) {
+	ack := api.HeartbeatAck{ServerTime: e.clk.Now()}
+	if h := e.hall.Load(); h != nil {
+		ack.HallCursor = h.Version
+	}
+	q := `SELECT (SELECT COALESCE(MAX(version), 0) FROM knowledge),
+		(SELECT COALESCE(MAX(id), 0) FROM notices),
+		COALESCE((SELECT CAST(v AS INTEGER) FROM meta WHERE k = 'bookings_cursor'), 0)`
+	err := e.db.QueryRowContext(ctx, q).Scan(&ack.KnowledgeCursor, &ack.NoticesCursor,
+		&ack.BookingsCursor)
+	if err != nil {
+		return ack, fmt.Errorf("read cursors: %w", err)
+	}
+	ack.JournalHeadSeq, _, err = journalHead(ctx, e.db, dev.ID)
+	return ack, err
+}
+
+// DeviceHealth is one device as the admin sees it.
+type DeviceHealth struct {
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	Role     string            `json:"role"`
+	LastSeen time.Time         `json:"last_seen"`
+	Version  string            `json:"version"`
+	Health   map[string]string `json:"health"`
+	Revoked  bool              `json:"revoked"`
+}
+
+// Devices lists enrolled devices with their last heartbeat.
+func (e *Engine) Devices(ctx context.Context) ([]DeviceHealth, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT id, name, role, last_seen, version, health,
+		revoked FROM devices ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list devices: %w", err)
+	}
+	defer rows.Close()
+	out := []DeviceHealth{}
+	for rows.Next() {
+		var d DeviceHealth
+		var seen int64
+		var health string
+		if err := rows.Scan(&d.ID, &d.Name, &d.Role, &seen, &d.Version, &health, &d.Revoked); err != nil {
+			return nil, err
+		}
+		d.LastSeen = time.Unix(0, seen)
+		json.Unmarshal([]byte(health), &d.Health)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

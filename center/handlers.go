@@ -1,0 +1,248 @@
+package center
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"hallkiosk/center/api"
+)
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	var req api.EnrolRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.Enrol(r.Context(), req)
+	if err == nil {
+		s.log.Info("device enrolled", "device", out.DeviceID, "role", out.Role)
+	}
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) enrolCode(w http.ResponseWriter, r *http.Request, _ Device) {
+	var req api.EnrolCodeRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.NewEnrolCode(r.Context(), req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) devices(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.Devices(r.Context())
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request, _ Device) {
+	err := s.eng.RevokeDevice(r.Context(), r.PathValue("id"))
+	s.reply(w, r, map[string]string{"revoked": r.PathValue("id")}, err)
+}
+
+func (s *Server) clearNoShow(w http.ResponseWriter, r *http.Request, _ Device) {
+	var req api.NoShowClearRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.ClearNoShow(r.Context(), req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) addNotice(w http.ResponseWriter, r *http.Request, _ Device) {
+	var req api.Notice
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.AddNotice(r.Context(), req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) anomalies(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.Anomalies(r.Context())
+	if out == nil {
+		out = []string{}
+	}
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) pullHall(w http.ResponseWriter, r *http.Request, _ Device) {
+	cur, ok := queryInt(w, r, "cursor")
+	if !ok {
+		return
+	}
+	out, err := s.eng.PullHall(r.Context(), cur)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) pullKnowledge(w http.ResponseWriter, r *http.Request, _ Device) {
+	cur, ok := queryInt(w, r, "cursor")
+	if !ok {
+		return
+	}
+	out, err := s.eng.PullKnowledge(r.Context(), cur)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) pullNotices(w http.ResponseWriter, r *http.Request, _ Device) {
+	cur, ok := queryInt(w, r, "cursor")
+	if !ok {
+		return
+	}
+	out, err := s.eng.PullNotices(r.Context(), cur)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req api.Heartbeat
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.Heartbeat(r.Context(), dev, req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) pullBookings(w http.ResponseWriter, r *http.Request, _ Device) {
+	cur, ok := queryInt(w, r, "cursor")
+	if !ok {
+		return
+	}
+	out, err := s.eng.PullBookings(r.Context(), cur)
+	s.reply(w, r, out, err)
+}
+
+// book: a kiosk books on site (R3); the admin token stands for the phone
+// and online channels and names its channel.
+func (s *Server) book(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req api.BookingRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	channel := ChannelSite
+	if dev.Role == roleAdmin {
+		switch req.Channel {
+		case "":
+			channel = ChannelOnline
+		case ChannelSite, ChannelPhone, ChannelOnline:
+			channel = req.Channel
+		default:
+			s.reply(w, r, nil, badRequest("channel: want site, phone or online"))
+			return
+		}
+	}
+	out, err := s.eng.CreateBooking(r.Context(), channel, req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) cancel(w http.ResponseWriter, r *http.Request, _ Device) {
+	var req api.CancelRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.CancelBooking(r.Context(), req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) slots(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.NextSlots(r.Context(), r.URL.Query().Get("matter"), 20)
+	if out == nil {
+		out = []api.Slot{}
+	}
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) issue(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req api.TicketRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.IssueTicket(r.Context(), dev, req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.Ticket(r.Context(), r.PathValue("id"))
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) lease(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req api.LeaseRequest
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.Lease(r.Context(), dev, req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) journal(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req api.JournalPush
+	if !decode(w, r, &req, false) {
+		return
+	}
+	out, err := s.eng.PushJournal(r.Context(), dev, req)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) reconcile(w http.ResponseWriter, r *http.Request, dev Device) {
+	through, ok := queryInt(w, r, "through")
+	if !ok {
+		return
+	}
+	out, err := s.eng.Reconcile(r.Context(), dev, r.URL.Query().Get("day"), through)
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.Snapshot(r.Context())
+	s.reply(w, r, out, err)
+}
+
+// idemKey takes the idempotency key from the header, else the body.
+func idemKey(r *http.Request, body string) string {
+	if k := r.Header.Get(api.HeaderIdempotency); k != "" {
+		return k
+	}
+	return body
+}
+
+func (s *Server) windowAction(w http.ResponseWriter, r *http.Request, _ Device) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n <= 0 {
+		s.reply(w, r, nil, badRequest("window: want a positive number"))
+		return
+	}
+	var req api.CallRequest
+	if !decode(w, r, &req, true) {
+		return
+	}
+	key := idemKey(r, req.Key)
+	var out api.Ticket
+	if r.Pattern == "POST "+api.Prefix+"/windows/{n}/recall" {
+		out, err = s.eng.Recall(r.Context(), n, key)
+	} else {
+		out, err = s.eng.CallNext(r.Context(), n, key)
+	}
+	s.reply(w, r, out, err)
+}
+
+func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, _ Device) {
+	var req api.TicketAction
+	if !decode(w, r, &req, true) {
+		return
+	}
+	id, key := r.PathValue("id"), idemKey(r, req.Key)
+	var out api.Ticket
+	var err error
+	switch r.PathValue("action") {
+	case "missed":
+		out, err = s.eng.Missed(r.Context(), id, key)
+	case "reinstate":
+		out, err = s.eng.Reinstate(r.Context(), id, key)
+	case "transfer":
+		out, err = s.eng.Transfer(r.Context(), id, req.Queue, key)
+	case "finish":
+		out, err = s.eng.Finish(r.Context(), id, req.Rating, req.Comment, key)
+	default:
+		err = notFound(fmt.Sprintf("action %q", r.PathValue("action")))
+	}
+	s.reply(w, r, out, err)
+}
