@@ -1,0 +1,9 @@
+#!/bin/sh
+# Creates the service user and reloads udev and systemd; enabling the
+# service is left to provisioning, which writes a valid device.toml first.
+set -e
+getent group gpio >/dev/null || groupadd --system gpio
+getent passwd hallkiosk >/dev/null || useradd --system --home /var/lib/hallkiosk --shell /usr/sbin/nologin hallkiosk
+udevadm control --reload-rules 2>/dev/null || true
+udevadm trigger --subsystem-match=tty 2>/dev/null || true
+systemctl daemon-reload 2>/dev/null || true
