@@ -111,11 +111,13 @@ func (l *Ledger) issue(ctx context.Context, req IssueRequest, extra txHook) (Tic
 // attempt failed in a way that allows falling back to the reserve.
 func (l *Ledger) issueOnline(ctx context.Context, c Center, req IssueRequest,
 	extra txHook) (Ticket, bool, error) {
-	ct, err := c.IssueTicket(ctx, api.TicketRequest{
+	octx, cancel := context.WithTimeout(ctx, l.opts.OnlineTimeout)
+	ct, err := c.IssueTicket(octx, api.TicketRequest{
 		ID: req.Key, Matter: req.Matter, BookingCode: req.BookingCode})
+	cancel()
 	if err != nil {
 		var ae *api.Error
-		if errors.As(err, &ae) && ae.Code != api.ErrCodeInternal {
+		if !errors.Is(err, ErrUnreachable) && errors.As(err, &ae) {
 			return Ticket{}, false, &Refusal{Err: ae}
 		}
 		return Ticket{}, true, err

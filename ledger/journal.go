@@ -178,3 +178,54 @@ func (l *Ledger) ClockOffset() time.Duration {
 	defer l.mu.Unlock()
 	return l.offset
 }
+
+// ClockPayload is the payload of clock.observed: both readings, so the
+// journal records the device's own time next to the center's.
+type ClockPayload struct {
+	DeviceTime time.Time `json:"device_time"`
+	CenterTime time.Time `json:"center_time"`
+	OffsetMS   int64     `json:"offset_ms"`
+}
+
+// clockStep is the change in offset worth recording; smaller wobble is
+// network jitter.
+const clockStep = time.Second
+
+// ObserveClock records a reading of the center's clock taken when the
+// device clock read dev. From then on hall times (ticket days, pick-up
+// windows) follow the center even if the device clock is off. A change of
+// more than a second is journalled with both readings.
+func (l *Ledger) ObserveClock(ctx context.Context, dev, center time.Time) error {
+	off := center.Sub(dev)
+	if d := off - l.ClockOffset(); d > -clockStep && d < clockStep {
+		return nil
+	}
+	tx, err := l.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("ledger: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES(?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		settingClockOffset, off.String()); err != nil {
+		return fmt.Errorf("ledger: clock offset: %w", err)
+	}
+	// The event is stamped with the new offset, so its hall time is the
+	// center's reading.
+	l.mu.Lock()
+	old := l.offset
+	l.offset = off
+	l.mu.Unlock()
+	p := ClockPayload{DeviceTime: dev, CenterTime: center, OffsetMS: off.Milliseconds()}
+	_, err = l.append(ctx, tx, KindClockObserved, p)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		l.mu.Lock()
+		l.offset = old
+		l.mu.Unlock()
+		return fmt.Errorf("ledger: clock observed: %w", err)
+	}
+	return nil
+}

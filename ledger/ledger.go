@@ -71,6 +71,10 @@ type Options struct {
 	Location *time.Location
 	// ReadOnly opens without migrating or writing (verify, export).
 	ReadOnly bool
+	// OnlineTimeout bounds the wait for the center's number when issuing
+	// online; past it the ticket comes from the leased reserve, so a slow
+	// link never keeps a citizen at the screen. Default 3 s.
+	OnlineTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -86,6 +90,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PurgeAfterDays <= 0 {
 		o.PurgeAfterDays = 7
+	}
+	if o.OnlineTimeout <= 0 {
+		o.OnlineTimeout = 3 * time.Second
 	}
 	if o.Location == nil {
 		o.Location = HallLocation()
