@@ -145,7 +145,7 @@ func TestHeartbeatTimeoutMarksOffline(t *testing.T) {
 	if next(t, h.status, "offline") {
 		t.Fatal("status live after the timeout, want offline")
 	}
-	waitWaiters(t, clk, 2) // the refresh timer left behind and the backoff
+	waitWaiters(t, clk, 2)   // the refresh timer left behind and the backoff
 	clk.Advance(time.Second) // backoff over: reconnects
 	if !next(t, h.status, "live again") {
 		t.Fatal("not live after reconnect")
