@@ -62,7 +62,7 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ReplyTimeout <= 0 {
 		wire := time.Duration(maxReplyBytes*10) * time.Second / time.Duration(o.Baud)
-		o.ReplyTimeout = 500*time.Millisecond + wire
+		o.ReplyTimeout = (500*time.Millisecond + wire).Round(time.Millisecond)
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 250 * time.Millisecond

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"hallkiosk/idcard"
+	"hallkiosk/internal/cli"
+	"hallkiosk/platform"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "selftest idcard",
+		Summary: "wait for an ID card on the reader and print what was read, as JSON",
+		Run:     runSelftestIDCard,
+	})
+}
+
+const selftestIDCardUsage = `hallkiosk selftest idcard [--config FILE | --port PATH --baud B] [--timeout 30s] [--reveal]
+
+Waits for a card on the ID-card reader and prints one JSON object: name,
+gender, nation, birth, address, id (masked unless --reveal), id_valid,
+authority, valid_from, valid_to, expired, card_type, sam_id. Exits 1 with
+the reason when no card comes in time or the reader fails.`
+
+func runSelftestIDCard(ctx context.Context, env *cli.Env) error {
+	fs := cli.Flags(env, "selftest idcard", selftestIDCardUsage)
+	cfgPath := fs.String("config", "", "device config file; its [reader] port and baud are used\n(default "+platform.DefaultConfigPath+" when --port is not given)")
+	port := fs.String("port", "", "serial port of the reader, e.g. /dev/ttyUSB0")
+	baud := fs.Int("baud", 115200, "baud rate, with --port")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for a card")
+	reveal := fs.Bool("reveal", false, "print the full ID number (the technician's console only)")
+	fingerprint := fs.Bool("fingerprint", false, "read with 30 10 (text, photo and fingerprint)")
+	if err := cli.Parse(fs, env); err != nil {
+		return err
+	}
+	line, err := readerLine(*cfgPath, *port, *baud)
+	if err != nil {
+		return err
+	}
+	sp, err := platform.OpenSerial(line)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+
+	r := idcard.New(sp, idcard.Options{Baud: line.Baud, Fingerprint: *fingerprint, Log: env.Log})
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	card, samID, err := idcard.WaitCard(ctx, r)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(idcard.NewReport(card, samID, *reveal))
+}
+
+// readerLine picks the serial line from --port, else from the config file.
+func readerLine(cfgPath, port string, baud int) (platform.SerialConfig, error) {
+	if port != "" && cfgPath != "" {
+		return platform.SerialConfig{}, cli.Usage("give --config or --port, not both")
+	}
+	if port != "" {
+		return platform.SerialConfig{Path: port, Baud: baud}, nil
+	}
+	if cfgPath == "" {
+		cfgPath = platform.DefaultConfigPath
+	}
+	cfg, err := platform.LoadConfig(cfgPath)
+	if err != nil {
+		return platform.SerialConfig{}, cli.ConfigError(err)
+	}
+	if cfg.Reader.Port == "" {
+		return platform.SerialConfig{}, cli.ConfigError(fmt.Errorf(
+			"%s: reader.port is empty, so no reader is configured", cfgPath))
+	}
+	return platform.SerialConfig{Path: cfg.Reader.Port, Baud: cfg.Reader.Baud}, nil
+}
