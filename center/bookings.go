@@ -75,7 +75,7 @@ func (e *Engine) book(ctx context.Context, w *txn, h *Hall, channel string,
 	b := api.Booking{ID: req.ID, Matter: m.Code, Queue: queue, Day: req.Day, Start: req.Start,
 		End: formatHM(end), Channel: channel, Status: api.BookingBooked,
 		NameMasked: api.MaskName(req.Name), CreatedAt: w.now}
-	if err := e.insertBooking(ctx, w, b, period, idHash, req); err != nil {
+	if err := e.insertBooking(ctx, w, &b, period, idHash, req); err != nil {
 		return api.Booking{}, err
 	}
 	return b, e.queueSMS(ctx, w, b, req.Phone, smsBooked(h, m, b))
@@ -254,7 +254,7 @@ func (e *Engine) NextSlots(ctx context.Context, matter string, n int) ([]api.Slo
 	return e.nextSlots(ctx, e.db, h, matter, e.clk.Now(), n)
 }
 
-func (e *Engine) insertBooking(ctx context.Context, w *txn, b api.Booking, period int,
+func (e *Engine) insertBooking(ctx context.Context, w *txn, b *api.Booking, period int,
 	idHash string, req api.BookingRequest) error {
 	cur, err := bumpCursor(ctx, w.tx, "bookings_cursor")
 	if err != nil {

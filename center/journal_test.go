@@ -1,0 +1,164 @@
+package center_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"hallkiosk/center/api"
+	"hallkiosk/center/centertest"
+)
+
+// fakeJournal builds a device journal the way the ledger does: seq from 1,
+// each event sealed onto the previous hash.
+type fakeJournal struct {
+	seq    int64
+	head   string
+	events []api.Event
+}
+
+func (j *fakeJournal) add(at time.Time, kind string, payload any) api.Event {
+	raw, _ := json.Marshal(payload)
+	j.seq++
+	ev := api.Event{Seq: j.seq, Time: at, Kind: kind, Payload: raw}
+	ev.Seal(j.head)
+	j.head = ev.Hash
+	j.events = append(j.events, ev)
+	return ev
+}
+
+// issueOffline journals a ticket from lease l.
+func (j *fakeJournal) issueOffline(at time.Time, l api.Lease, n int, id, matter string) {
+	j.add(at, api.EventTicketIssued, api.TicketIssuedPayload{TicketID: id, Queue: l.Queue,
+		Number: api.FormatNumber(l.Queue, n), Day: l.Day, Kind: api.KindWalkIn,
+		Matter: matter, LeaseID: l.ID})
+}
+
+// TestG2LeasesAndOnline: kiosks issue offline from leases while others
+// issue online from the same queue; pushed journals (replayed once) create
+// the offline tickets. Every number of the queue is held once, none
+// missing, none doubled (G2, G3).
+func TestG2LeasesAndOnline(t *testing.T) {
+	const kiosks, each = 10, 20
+	env := centertest.Start(t, centertest.WithHall(bigHall))
+	matter := env.Matter("A")
+	day := env.Engine.CurrentHall().Day(env.Clock.Now())
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*kiosks)
+	for k := range kiosks {
+		c := env.Client(env.Enrol(api.RoleKiosk, fmt.Sprint("k", k)).Token)
+		wg.Add(2)
+		go func() { defer wg.Done(); errs <- offlineKiosk(c, env, k, each, day, matter) }()
+		go func() { defer wg.Done(); errs <- issueMany(c, 100+k, each, []string{"A"}, map[string]string{"A": matter}) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkNumbers(t, env, 2*kiosks*each)
+}
+
+func offlineKiosk(c *centertest.Client, env *centertest.Env, k, each int, day, matter string) error {
+	var l api.Lease
+	if e := c.Do("POST", "/leases", api.LeaseRequest{Queue: "A", Day: day, Size: each}, &l); e != nil {
+		return fmt.Errorf("lease: %v", e)
+	}
+	j := &fakeJournal{}
+	for n := l.From; n <= l.To; n++ {
+		j.issueOffline(env.Clock.Now(), l, n, fmt.Sprintf("off-%03d-%05d", k, n), matter)
+	}
+	half := len(j.events) / 2
+	for _, batch := range [][]api.Event{j.events[:half], j.events[:half], j.events} {
+		var ack api.JournalAck
+		if e := c.Do("POST", "/journal", api.JournalPush{Events: batch}, &ack); e != nil {
+			return fmt.Errorf("push: %v", e)
+		}
+	}
+	return nil
+}
+
+// TestG3Journal covers the journal's refusals and reconciliation.
+func TestG3Journal(t *testing.T) {
+	env := centertest.Start(t)
+	c := env.Client(env.Enrol(api.RoleKiosk, "k").Token)
+	at := env.Clock.Now()
+	j := &fakeJournal{}
+	for i := range 5 {
+		j.add(at, "ui.tap", map[string]int{"n": i})
+	}
+	push := func(evs ...api.Event) (int, *api.Error, api.JournalAck) {
+		var ack api.JournalAck
+		st, e := c.DoStatus("POST", "/journal", api.JournalPush{Events: evs}, &ack)
+		return st, e, ack
+	}
+
+	// A gap: seq 3 before 1 and 2.
+	st, e, _ := push(j.events[2])
+	if st != http.StatusConflict || e.Code != api.ErrCodeJournalSeq || e.ExpectedSeq != 1 {
+		t.Fatalf("gap: status %d, %+v", st, e)
+	}
+	// In order; then the same batch replayed changes nothing.
+	if _, e, ack := push(j.events[:3]...); e != nil || ack.Accepted != 3 || ack.HeadSeq != 3 {
+		t.Fatalf("first push: %v %+v", e, ack)
+	}
+	if _, e, ack := push(j.events[:3]...); e != nil || ack.Accepted != 0 || ack.Skipped != 3 {
+		t.Fatalf("replay: %v %+v", e, ack)
+	}
+	// A different event under a held seq.
+	forged := j.events[1]
+	forged.Kind = "forged"
+	forged.Seal(j.events[0].Hash)
+	if st, e, _ := push(forged); st != http.StatusConflict || e.Code != api.ErrCodeJournalHash {
+		t.Fatalf("forged held event: %d %+v", st, e)
+	}
+	// A broken chain on a new seq: nothing of the batch is written.
+	bad := j.events[4]
+	bad.PrevHash = "00"
+	if st, e, _ := push(j.events[3], bad); st != http.StatusConflict || e.Code != api.ErrCodeJournalHash {
+		t.Fatalf("broken chain: %d %+v", st, e)
+	}
+	var rec api.Reconcile
+	if e := c.Do("GET", "/reconcile?day=2026-12-03&through=5", nil, &rec); e != nil {
+		t.Fatal(e)
+	}
+	want := api.Reconcile{Day: "2026-12-03", Count: 3, FirstSeq: 1, LastSeq: 3,
+		HeadHash: j.events[2].Hash, DeviceHeadSeq: 3, Missing: []api.SeqRange{{From: 4, To: 5}}}
+	if fmt.Sprint(rec) != fmt.Sprint(want) {
+		t.Fatalf("reconcile = %+v\nwant %+v", rec, want)
+	}
+	// Refill the named gap; the day then matches the device's own head.
+	if _, e, ack := push(j.events[3:]...); e != nil || ack.HeadHash != j.head {
+		t.Fatalf("refill: %v %+v", e, ack)
+	}
+}
+
+// TestG2ForeignLeaseNumber: a journalled ticket outside the device's own
+// lease creates no ticket and is recorded as an anomaly.
+func TestG2ForeignLeaseNumber(t *testing.T) {
+	env := centertest.Start(t)
+	a := env.Client(env.Enrol(api.RoleKiosk, "a").Token)
+	b := env.Client(env.Enrol(api.RoleKiosk, "b").Token)
+	var la api.Lease
+	if e := a.Do("POST", "/leases", api.LeaseRequest{Queue: "A", Day: "2026-12-03", Size: 5}, &la); e != nil {
+		t.Fatal(e)
+	}
+	j := &fakeJournal{}
+	j.issueOffline(env.Clock.Now(), la, la.From, "stolen-number-1", env.Matter("A"))
+	if e := b.Do("POST", "/journal", api.JournalPush{Events: j.events}, nil); e != nil {
+		t.Fatal(e)
+	}
+	if _, err := env.Engine.Ticket(context.Background(), "stolen-number-1"); err == nil {
+		t.Fatal("a number from another device's lease became a ticket")
+	}
+	an, _ := env.Engine.Anomalies(context.Background())
+	if len(an) != 1 {
+		t.Fatalf("anomalies = %v", an)
+	}
+}
