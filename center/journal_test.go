@@ -53,7 +53,10 @@ func TestG2LeasesAndOnline(t *testing.T) {
 		c := env.Client(env.Enrol(api.RoleKiosk, fmt.Sprint("k", k)).Token)
 		wg.Add(2)
 		go func() { defer wg.Done(); errs <- offlineKiosk(c, env, k, each, day, matter) }()
-		go func() { defer wg.Done(); errs <- issueMany(c, 100+k, each, []string{"A"}, map[string]string{"A": matter}) }()
+		go func() {
+			defer wg.Done()
+			errs <- issueMany(c, 100+k, each, []string{"A"}, map[string]string{"A": matter})
+		}()
 	}
 	wg.Wait()
 	close(errs)
