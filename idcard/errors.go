@@ -90,6 +90,7 @@ type StatusError struct {
 	SW3 byte
 }
 
+// Error names the command, the status and what it means.
 func (e *StatusError) Error() string {
 	text := statusText[e.SW3]
 	if text == "" {

@@ -68,7 +68,8 @@ func TestMaskID(t *testing.T) {
 func TestKeyedHash(t *testing.T) {
 	const want = "9ba7131e891f8504f1a40295665769f3b2dfc5ffeaf29b7eb728c0ad71f7f760"
 	secret := []byte("hall-secret")
-	for _, id := range []string{"31011719851122106X", "31011719851122106x", "\t31011719851122106X \n"} {
+	ids := []string{"31011719851122106X", "31011719851122106x", "\t31011719851122106X \n"}
+	for _, id := range ids {
 		if got := KeyedHash(secret, id); got != want {
 			t.Errorf("KeyedHash(%q) = %s, want %s", id, got, want)
 		}

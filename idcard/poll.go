@@ -38,6 +38,7 @@ var kindNames = map[EventKind]string{
 	CardUnreadable: "unreadable", ReaderFault: "fault", ReaderRecovered: "recovered",
 }
 
+// String names the kind for logs ("placed").
 func (k EventKind) String() string { return kindNames[k] }
 
 // Event is one thing that happened at the reader.

@@ -110,7 +110,8 @@ func TestRunFaultResetsAndRecovers(t *testing.T) {
 		ReplyTimeout: 50 * time.Millisecond})
 	events := run(t, r)
 	next(t, events, ReaderReady)
-	if err := sim.Inject(idcardtest.Fault{Kind: idcardtest.FaultSilent, Cmd: "find", Count: 3}); err != nil {
+	silent := idcardtest.Fault{Kind: idcardtest.FaultSilent, Cmd: "find", Count: 3}
+	if err := sim.Inject(silent); err != nil {
 		t.Fatal(err)
 	}
 	if e := next(t, events, ReaderFault); !errors.Is(e.Err, ErrTimeout) {
@@ -135,7 +136,10 @@ func TestBackoffCapped(t *testing.T) {
 	for _, tt := range []struct {
 		failures int
 		want     time.Duration
-	}{{0, time.Second}, {1, 2 * time.Second}, {2, 4 * time.Second}, {3, 5 * time.Second}, {60, 5 * time.Second}} {
+	}{
+		{0, time.Second}, {1, 2 * time.Second}, {2, 4 * time.Second},
+		{3, 5 * time.Second}, {60, 5 * time.Second},
+	} {
 		if got := r.backoff(tt.failures); got != tt.want {
 			t.Errorf("backoff(%d) = %v, want %v", tt.failures, got, tt.want)
 		}
@@ -149,7 +153,8 @@ func TestRunResetKeepsRestingCard(t *testing.T) {
 	next(t, events, ReaderReady)
 	place(t, sim, "resident")
 	next(t, events, CardPlaced)
-	if err := sim.Inject(idcardtest.Fault{Kind: idcardtest.FaultBadChecksum, Cmd: "find", Count: 3}); err != nil {
+	bad := idcardtest.Fault{Kind: idcardtest.FaultBadChecksum, Cmd: "find", Count: 3}
+	if err := sim.Inject(bad); err != nil {
 		t.Fatal(err)
 	}
 	if e := next(t, events, ReaderFault); !errors.Is(e.Err, ErrChecksum) {

@@ -49,7 +49,8 @@ func newPTYRig(t testing.TB, simOpt idcardtest.Options) *ptyRig {
 func TestPTYReadsEveryTestCard(t *testing.T) {
 	rig := newPTYRig(t, idcardtest.Options{})
 	r := New(rig.port, Options{Clock: clock.NewFake(today)})
-	for _, name := range []string{"resident", "resident-x", "longterm", "expired", "foreign", "permit"} {
+	cards := []string{"resident", "resident-x", "longterm", "expired", "foreign", "permit"}
+	for _, name := range cards {
 		place(t, rig.sim, name)
 		c, err := readCard(r)
 		if err != nil {

@@ -22,7 +22,8 @@ func TestReportGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(NewReport(c, "05.01-20120420-0000183473-1141225432", false), "", "  ")
+			rep := NewReport(c, "05.01-20120420-0000183473-1141225432", false)
+			got, err := json.MarshalIndent(rep, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +54,8 @@ func TestReportReveal(t *testing.T) {
 	}
 	masked, _ := json.Marshal(NewReport(c, "", false))
 	full, _ := json.Marshal(NewReport(c, "", true))
-	if strings.Contains(string(masked), "310117199003071004") || !strings.Contains(string(masked), "310***********1004") {
+	if strings.Contains(string(masked), "310117199003071004") ||
+		!strings.Contains(string(masked), "310***********1004") {
 		t.Errorf("masked report: %s", masked)
 	}
 	if !strings.Contains(string(full), "310117199003071004") {

@@ -65,7 +65,8 @@ func TestDecodeText(t *testing.T) {
 				}
 			}
 			if c.Expired() != tt.expired || c.LongTerm() != tt.longTerm {
-				t.Errorf("expired %t long-term %t, want %t %t", c.Expired(), c.LongTerm(), tt.expired, tt.longTerm)
+				t.Errorf("expired %t long-term %t, want %t %t",
+					c.Expired(), c.LongTerm(), tt.expired, tt.longTerm)
 			}
 			if !errors.Is(c.IDCheck(), tt.idErr) || (tt.idErr == nil) != (c.IDCheck() == nil) {
 				t.Errorf("ID check %v, want %v", c.IDCheck(), tt.idErr)
@@ -79,7 +80,8 @@ func TestDecodeForeignFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.NameEN() != "EXAMPLE, JOHN SAMPLE" || c.Nationality() != "CAN" || c.ValidFrom() != "20180101" {
+	if c.NameEN() != "EXAMPLE, JOHN SAMPLE" || c.Nationality() != "CAN" ||
+		c.ValidFrom() != "20180101" {
 		t.Fatalf("got %q %q %q", c.NameEN(), c.Nationality(), c.ValidFrom())
 	}
 }

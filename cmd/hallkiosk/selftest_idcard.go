@@ -19,7 +19,8 @@ func init() {
 	})
 }
 
-const selftestIDCardUsage = `hallkiosk selftest idcard [--config FILE | --port PATH --baud B] [--timeout 30s] [--reveal]
+const selftestIDCardUsage = `hallkiosk selftest idcard [--config FILE | --port PATH --baud B]
+                          [--timeout 30s] [--reveal] [--fingerprint]
 
 Waits for a card on the ID-card reader and prints one JSON object: name,
 gender, nation, birth, address, id (masked unless --reveal), id_valid,
@@ -28,7 +29,8 @@ the reason when no card comes in time or the reader fails.`
 
 func runSelftestIDCard(ctx context.Context, env *cli.Env) error {
 	fs := cli.Flags(env, "selftest idcard", selftestIDCardUsage)
-	cfgPath := fs.String("config", "", "device config file; its [reader] port and baud are used\n(default "+platform.DefaultConfigPath+" when --port is not given)")
+	cfgPath := fs.String("config", "", "device config file whose [reader] port and baud are used\n"+
+		"(default "+platform.DefaultConfigPath+" when --port is not given)")
 	port := fs.String("port", "", "serial port of the reader, e.g. /dev/ttyUSB0")
 	baud := fs.Int("baud", 115200, "baud rate, with --port")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for a card")

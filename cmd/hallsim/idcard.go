@@ -21,7 +21,8 @@ func init() {
 	})
 }
 
-const idcardUsage = `hallsim idcard --link PATH [--card FILE.json] [--control 127.0.0.1:PORT] [--baud B]
+const idcardUsage = `hallsim idcard --link PATH [--card FILE.json]
+                      [--control 127.0.0.1:PORT] [--baud B]
 
 Serves a virtual ID-card reader on a pseudo-terminal linked at PATH: the
 kiosk opens PATH as its reader port. Cards are JSON card files (shape in
@@ -79,7 +80,8 @@ func placeFile(sim *idcardtest.Sim, path string) error {
 }
 
 // serveIDCard runs the reader on a pty and the control API until ctx ends.
-func serveIDCard(ctx context.Context, env *cli.Env, sim *idcardtest.Sim, ln net.Listener, link string) error {
+func serveIDCard(ctx context.Context, env *cli.Env, sim *idcardtest.Sim, ln net.Listener,
+	link string) error {
 	p, err := platform.OpenPTY()
 	if err != nil {
 		return err
@@ -91,7 +93,8 @@ func serveIDCard(ctx context.Context, env *cli.Env, sim *idcardtest.Sim, ln net.
 	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
-	fmt.Fprintf(env.Stdout, "idcard reader on %s (%s), control http://%s\n", link, p.SlavePath, ln.Addr())
+	fmt.Fprintf(env.Stdout, "idcard reader on %s (%s), control http://%s\n",
+		link, p.SlavePath, ln.Addr())
 
 	done := make(chan error, 1)
 	go func() { done <- sim.Serve(ctx, p.Master) }()

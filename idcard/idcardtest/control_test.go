@@ -44,7 +44,7 @@ func TestControlAPI(t *testing.T) {
 		{"/fault", `{"kind": "slow", "typo": 1}`, 400, true, 2},
 		{"/place", `{}`, 400, true, 2},
 		{"/place", `{"file": "missing.json"}`, 400, true, 2},
-		{"/place", `{"card": {"name": "这个名字长得超过了十五个字符的上限呢"}}`, 400, true, 2},
+		{"/place", `{"card": {"name": "名字长过十五个字符的上限会被拒绝的"}}`, 400, true, 2},
 	}
 	for _, tt := range tests {
 		code, out := post(t, srv.URL+tt.path, tt.body)
