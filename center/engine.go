@@ -158,7 +158,7 @@ func (e *Engine) write(ctx context.Context, fn func(w *txn) error) error {
 		return err
 	}
 	if n := len(w.events); n > 0 {
-		if err := e.hub.prune(ctx, w, w.events[n-1].ID); err != nil {
+		if err := e.hub.prune(ctx, w, w.events[0].ID, w.events[n-1].ID); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("prune call events: %w", err)
 		}

@@ -95,10 +95,10 @@ func (h *hub) close() {
 	}
 }
 
-// prune drops stored events beyond the resume window; called from a write
-// transaction now and then.
-func (h *hub) prune(ctx context.Context, w *txn, lastID int64) error {
-	if lastID%500 != 0 {
+// prune drops stored events beyond the resume window, each time the ids of
+// a transaction's events [firstID, lastID] cross a multiple of 500.
+func (h *hub) prune(ctx context.Context, w *txn, firstID, lastID int64) error {
+	if lastID/500 == (firstID-1)/500 {
 		return nil
 	}
 	_, err := w.tx.ExecContext(ctx, `DELETE FROM call_events WHERE id <= ?`, lastID-h.keep)
