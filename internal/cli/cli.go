@@ -81,6 +81,12 @@ func (a *App) Register(c Command) {
 	a.cmds[c.Name] = c
 }
 
+// Lookup returns the command registered under name.
+func (a *App) Lookup(name string) (Command, bool) {
+	c, ok := a.cmds[name]
+	return c, ok
+}
+
 // Main runs the app with os.Args and exits.
 func (a *App) Main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
