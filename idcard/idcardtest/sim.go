@@ -291,8 +291,12 @@ func (s *Sim) reply(body []byte, refuse byte) ([]byte, *Fault) {
 		b, _ := hex.DecodeString(f.SW3)
 		sw3, data = b[0], nil
 	}
-	s.log.Info("frame", "cmd", name, "len", len(body), "sw3", fmt.Sprintf("%02X", sw3),
-		"reply_len", len(data))
+	attrs := []any{"cmd", name, "len", len(body), "sw3", fmt.Sprintf("%02X", sw3),
+		"reply_len", len(data)}
+	if f != nil {
+		attrs = append(attrs, "fault", f.Kind)
+	}
+	s.log.Info("frame", attrs...)
 	return Frame(sw3, data), f
 }
 
@@ -353,7 +357,6 @@ func fingerprintLen(cmd string) int {
 // send writes a reply, shaped by its fault and paced at the baud rate.
 func (s *Sim) send(ctx context.Context, w io.Writer, reply []byte, f *Fault) error {
 	if f != nil {
-		s.log.Info("fault injected", "kind", f.Kind)
 		switch f.Kind {
 		case FaultSilent:
 			return nil
