@@ -43,10 +43,12 @@ type WindowRow struct {
 	Number string `json:"number,omitempty"`
 }
 
-// Department names a queue for the waiting counts.
+// Department names a queue for the waiting counts, with the windows that
+// serve it (S1: windows are staffed by departments).
 type Department struct {
-	Queue string `json:"queue"`
-	Name  string `json:"name"`
+	Queue   string `json:"queue"`
+	Name    string `json:"name"`
+	Windows []int  `json:"windows,omitempty"`
 }
 
 // State is everything the screen shows. It is a value: Apply and
@@ -233,7 +235,7 @@ func ApplySnapshot(s State, snap api.Snapshot) State {
 func WithHall(s State, h api.Hall) State {
 	deps := make([]Department, 0, len(h.Departments))
 	for _, d := range h.Departments {
-		deps = append(deps, Department{Queue: d.QueuePrefix, Name: d.Name})
+		deps = append(deps, Department{Queue: d.QueuePrefix, Name: d.Name, Windows: d.Windows})
 	}
 	s.Departments = deps
 	return s
