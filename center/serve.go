@@ -1,15 +1,18 @@
 package center
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"hallkiosk/center/api"
+	"hallkiosk/platform/atomicfile"
 	"hallkiosk/platform/logging"
 )
 
@@ -135,4 +138,49 @@ func MattersFrom(f KnowledgeFile) ([]api.Matter, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// LoadFiles loads a hall file and, if given, a knowledge file. A hall file
+// that lists no matters takes them from the knowledge entries. It returns
+// the new hall version and knowledge version (0 when not loaded).
+func (e *Engine) LoadFiles(ctx context.Context, hallData, knowledgeData []byte) (int64, int64, error) {
+	h, err := ParseHall(hallData)
+	if err != nil {
+		return 0, 0, err
+	}
+	wire := h.Hall
+	var kb KnowledgeFile
+	if knowledgeData != nil {
+		if kb, err = ParseKnowledge(knowledgeData); err != nil {
+			return 0, 0, err
+		}
+		if len(wire.Matters) == 0 {
+			if wire.Matters, err = MattersFrom(kb); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	hv, err := e.LoadHall(ctx, wire)
+	if err != nil || knowledgeData == nil {
+		return hv, 0, err
+	}
+	kv, err := e.LoadKnowledge(ctx, kb.Entries)
+	return hv, kv, err
+}
+
+// AdminToken reads the admin token from path, creating a random one (mode
+// 0600) on first start.
+func AdminToken(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err == nil && len(bytes.TrimSpace(data)) >= 16 {
+		return string(bytes.TrimSpace(data)), nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("admin token %s: %w", path, err)
+	}
+	tok := randomHex(24)
+	if err := atomicfile.Write(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("admin token: %w", err)
+	}
+	return tok, nil
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+
+	"hallkiosk/center"
+	"hallkiosk/center/demo"
+	"hallkiosk/internal/cli"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "serve",
+		Summary: "serve the device API and the call stream",
+		Run:     runServe,
+	})
+}
+
+func runServe(ctx context.Context, env *cli.Env) error {
+	fs := cli.Flags(env, "serve",
+		"hallcenter serve --data DIR --listen ADDR [--tls-cert F --tls-key F] [--demo]")
+	data := fs.String("data", "", "data directory (center.db, admin.token); required")
+	listen := fs.String("listen", "127.0.0.1:8440", "address to listen on; plain HTTP only on loopback")
+	cert := fs.String("tls-cert", "", "TLS certificate file")
+	key := fs.String("tls-key", "", "TLS key file")
+	tokenFile := fs.String("admin-token-file", "", "admin token file (default DATA/admin.token)")
+	useDemo := fs.Bool("demo", false, "start on the embedded demo hall and knowledge base")
+	if err := cli.Parse(fs, env); err != nil {
+		return err
+	}
+	if *data == "" {
+		return cli.Usage("--data is required")
+	}
+	if err := center.CheckListen(*listen, *cert != "" || *key != ""); err != nil {
+		return cli.ConfigError(err)
+	}
+	eng, err := center.Open(ctx, center.Options{Dir: *data, Log: env.Log})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if *useDemo && eng.CurrentHall() == nil {
+		if _, _, err := eng.LoadFiles(ctx, demo.Hall, demo.Knowledge); err != nil {
+			return err
+		}
+	}
+	if *tokenFile == "" {
+		*tokenFile = filepath.Join(*data, "admin.token")
+	}
+	token, err := center.AdminToken(*tokenFile)
+	if err != nil {
+		return cli.ConfigError(err)
+	}
+	env.Log.Info("admin token", "file", *tokenFile)
+	srv := center.NewServer(eng, token, env.Log)
+	return srv.ListenAndServe(ctx, center.ServeOptions{Listen: *listen, CertFile: *cert, KeyFile: *key})
+}
