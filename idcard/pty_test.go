@@ -48,7 +48,7 @@ func newPTYRig(t testing.TB, simOpt idcardtest.Options) *ptyRig {
 
 func TestPTYReadsEveryTestCard(t *testing.T) {
 	rig := newPTYRig(t, idcardtest.Options{})
-	r := New(rig.port, Options{Clock: clock.NewFake(today)})
+	r := New(rig.port, Options{Clock: clock.NewFake(today), Log: quiet})
 	cards := []string{"resident", "resident-x", "longterm", "expired", "foreign", "permit"}
 	for _, name := range cards {
 		place(t, rig.sim, name)
@@ -67,7 +67,8 @@ func TestPTYReadsEveryTestCard(t *testing.T) {
 // each give a clear error and no panic, and the next good frame works.
 func TestPTYFaultsRecover(t *testing.T) {
 	rig := newPTYRig(t, idcardtest.Options{})
-	r := New(rig.port, Options{Clock: clock.NewFake(today), ReplyTimeout: 300 * time.Millisecond})
+	r := New(rig.port, Options{Clock: clock.NewFake(today), ReplyTimeout: 300 * time.Millisecond,
+		Log: quiet})
 	place(t, rig.sim, "resident")
 	tests := []struct {
 		fault idcardtest.Fault
@@ -96,7 +97,7 @@ func TestPTYFaultsRecover(t *testing.T) {
 // Bytes the kiosk never asked for (a noisy line) are skipped.
 func TestPTYUnsolicitedNoise(t *testing.T) {
 	rig := newPTYRig(t, idcardtest.Options{})
-	r := New(rig.port, Options{Clock: clock.NewFake(today)})
+	r := New(rig.port, Options{Clock: clock.NewFake(today), Log: quiet})
 	place(t, rig.sim, "resident")
 	noise := []byte{0xAA, 0xAA, 0xAA, 0x96, 0x69, 0xFF, 0xFF, 0x13, 0xAA, 0x00, 0x96}
 	if _, err := rig.pty.Master.Write(noise); err != nil {

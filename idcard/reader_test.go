@@ -2,6 +2,7 @@ package idcard
 
 import (
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -9,6 +10,9 @@ import (
 	"hallkiosk/idcard/idcardtest"
 	"hallkiosk/platform/clock"
 )
+
+// quiet drops the driver's log in tests that do not look at it.
+var quiet = slog.New(slog.DiscardHandler)
 
 // lineReader puts a virtual reader on an in-memory line and a driver on
 // the kiosk end.
@@ -22,6 +26,9 @@ func lineReader(t *testing.T, opt Options) (*idcardtest.Sim, *Reader) {
 	}
 	if opt.Clock == nil {
 		opt.Clock = clock.NewFake(today)
+	}
+	if opt.Log == nil {
+		opt.Log = quiet
 	}
 	return sim, New(line, opt)
 }
