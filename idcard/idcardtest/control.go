@@ -45,7 +45,7 @@ func (s *Sim) Handler() http.Handler {
 
 func (s *Sim) handlePlace(w http.ResponseWriter, r *http.Request) {
 	var req placeRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeBody(w, r, &req); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -75,7 +75,7 @@ func (p placeRequest) card() (CardFile, string, error) {
 
 func (s *Sim) handleFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
-	if err := decodeBody(r, &f); err != nil {
+	if err := decodeBody(w, r, &f); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -88,8 +88,8 @@ func (s *Sim) handleFault(w http.ResponseWriter, r *http.Request) {
 
 // decodeBody reads one JSON object of at most 64 KiB with no unknown
 // fields, so a typo in a fault name is an error and not a silent no-op.
-func decodeBody(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("request body: %w", err)

@@ -191,7 +191,8 @@ func (s *Sim) State() State {
 
 // Serve answers requests read from rw until rw fails or ctx ends. Bytes
 // that are not a request are skipped up to the next preamble, as a SAM
-// does. A closed line ends Serve with nil.
+// does. ctx is looked at between reads, so a caller stopping a Serve that
+// waits on a quiet line closes rw too; a closed line ends Serve with nil.
 func (s *Sim) Serve(ctx context.Context, rw io.ReadWriter) error {
 	var in []byte
 	buf := make([]byte, 4096)
