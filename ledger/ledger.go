@@ -54,7 +54,9 @@ var (
 // Options configure Open. The zero value is usable: every field has a
 // documented default.
 type Options struct {
-	// Device is this device's name as the center knows it. Default "local".
+	// Device is this device's name as the center knows it (the device id
+	// given at enrolment). Default: the name stored at first open, else
+	// "local".
 	Device string
 	// Clock is the time source. Default clock.Real{}.
 	Clock clock.Clock
@@ -78,9 +80,6 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Device == "" {
-		o.Device = "local"
-	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
@@ -188,6 +187,25 @@ func (l *Ledger) prepare(ctx context.Context) error {
 	if err == nil && off != "" {
 		d, _ := time.ParseDuration(off)
 		l.offset = d
+	}
+	return l.rememberDevice(ctx)
+}
+
+// rememberDevice stores the device name on first open and, when the
+// caller gave none (verify and export from the command line), takes the
+// stored one, so an export names the device that wrote it.
+func (l *Ledger) rememberDevice(ctx context.Context) error {
+	stored, err := l.setting(ctx, settingDevice)
+	if err != nil && !l.opts.ReadOnly {
+		return fmt.Errorf("ledger: read settings: %w", err)
+	}
+	switch {
+	case l.opts.Device == "" && stored != "":
+		l.opts.Device = stored
+	case l.opts.Device == "":
+		l.opts.Device = "local"
+	case stored == "" && !l.opts.ReadOnly:
+		return l.SetSetting(ctx, settingDevice, l.opts.Device)
 	}
 	return nil
 }

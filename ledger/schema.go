@@ -154,6 +154,7 @@ func userVersion(ctx context.Context, q interface {
 const (
 	settingClockOffset = "clock_offset" // center time minus device time
 	settingPushed      = "pushed_seq"   // highest seq the center acknowledged
+	settingDevice      = "device"       // device name given at first open
 )
 
 // setting reads a setting; a missing key reads as "".

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -123,4 +124,33 @@ func FuzzReadExport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFileCommands: what `hallkiosk ledger verify` and `ledger export`
+// run, on a file another process (the firmware) still has open.
+func TestFileCommands(t *testing.T) {
+	l := issued(t, 2)
+	ctx := context.Background()
+	rep, err := VerifyFile(ctx, l.Path())
+	if err != nil || !rep.OK() || rep.Tickets != 3 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+	var buf bytes.Buffer
+	if err := ExportFile(ctx, l.Path(), "2026-12-03", &buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := ReadExport(&buf)
+	if err != nil || x.Device != "kiosk-1" || len(x.Tickets) != 3 {
+		t.Fatalf("export %+v, %v", x, err)
+	}
+	if err := ExportFile(ctx, l.Path(), "12/03", &buf); !errors.Is(err, ErrBadRequest) {
+		t.Fatalf("bad day: %v", err)
+	}
+	if _, err := VerifyFile(ctx, l.Path()+".missing"); err == nil {
+		t.Fatal("missing file verified")
+	}
+	// Read-only opening wrote nothing: the journal is as it was.
+	if seq, _, _ := l.Head(ctx); seq != rep.HeadSeq {
+		t.Fatalf("head moved to %d", seq)
+	}
 }

@@ -115,7 +115,11 @@ func (a rankedHit) less(b rankedHit) bool {
 	return a.Code < b.Code
 }
 
-const rowCols = "SELECT id, code, department, name, norm_name, items FROM knowledge "
+// rowCols reads what ranking needs; items (the long elements) are read
+// only for the last tier, the one that searches them.
+const rowCols = "SELECT id, code, department, name, norm_name, '' FROM knowledge "
+
+const rowColsItems = "SELECT id, code, department, name, norm_name, items FROM knowledge "
 
 // exact: the whole name or the whole code.
 func (s *searcher) exact() error {
@@ -170,7 +174,7 @@ func (s *searcher) pinyin() error {
 		return nil
 	}
 	expr := "{name_py name_ini} : " + quote(string(s.q)) + "*"
-	rows, err := s.ftsRows("knowledge_py", expr)
+	rows, err := s.ftsRows("knowledge_py", expr, false)
 	if err != nil {
 		return err
 	}
@@ -189,7 +193,7 @@ func (s *searcher) pinyin() error {
 // can line up across dropped punctuation.
 func (s *searcher) substring() error {
 	col, expr := phrase(s.q)
-	rows, err := s.ftsRows("knowledge_zh", "{name_"+col+"} : "+expr)
+	rows, err := s.ftsRows("knowledge_zh", "{name_"+col+"} : "+expr, false)
 	if err != nil {
 		return err
 	}
@@ -207,12 +211,12 @@ func (s *searcher) substring() error {
 func (s *searcher) other() error {
 	col, expr := phrase(s.q)
 	full := fmt.Sprintf("{dept_%s other_%s} : %s", col, col, expr)
-	rows, err := s.ftsRows("knowledge_zh", full)
+	rows, err := s.ftsRows("knowledge_zh", full, true)
 	if err != nil {
 		return err
 	}
 	if isASCIIWord(s.q) && hasLetter(s.q) {
-		more, err := s.ftsRows("knowledge_py", "{dept_ini} : "+quote(string(s.q))+"*")
+		more, err := s.ftsRows("knowledge_py", "{dept_ini} : "+quote(string(s.q))+"*", true)
 		if err != nil {
 			return err
 		}
@@ -246,10 +250,16 @@ func (s *searcher) inOthers(r row) (rankedHit, bool) {
 }
 
 // ftsRows runs one MATCH (expr is built only from quoted words) and loads
-// the matching entries.
-func (s *searcher) ftsRows(table, expr string) ([]row, error) {
+// the matching entries, with their long elements when items is set.
+func (s *searcher) ftsRows(table, expr string, items bool) ([]row, error) {
+	// The last tier only fills up the list, and reads the long elements,
+	// so it takes just what is missing.
+	n := perTier
+	if items {
+		n = s.limit - len(s.hits) + 8
+	}
 	rs, err := s.db.QueryContext(s.ctx, "SELECT rowid FROM "+table+" WHERE "+table+
-		" MATCH ? LIMIT ?", expr, perTier)
+		" MATCH ? LIMIT ?", expr, n)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: search: %w", err)
 	}
@@ -272,7 +282,11 @@ func (s *searcher) ftsRows(table, expr string) ([]row, error) {
 		return nil, nil
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	return s.rows(rowCols+"WHERE id IN ("+in+")", ids...)
+	cols := rowCols
+	if items {
+		cols = rowColsItems
+	}
+	return s.rows(cols+"WHERE id IN ("+in+")", ids...)
 }
 
 // rows loads entries.
@@ -288,6 +302,10 @@ func (s *searcher) rows(query string, args ...any) ([]row, error) {
 		var items string
 		if err := rs.Scan(&r.id, &r.code, &r.dept, &r.name, &r.norm, &items); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
+		}
+		if items == "" {
+			out = append(out, r)
+			continue
 		}
 		if err := json.Unmarshal([]byte(items), &r.items); err != nil {
 			return nil, fmt.Errorf("knowledge: entry %s: %w", r.code, err)

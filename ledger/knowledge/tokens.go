@@ -144,7 +144,7 @@ func spellings(n norm, initial bool) string {
 	seen := map[string]bool{}
 	var words []string
 	for start := range rs {
-		for j := start; j < len(rs); j++ {
+		for j := start; j < min(len(rs), start+altReach); j++ {
 			for k := range rs[j] {
 				if k == 0 && j > start {
 					continue // the all-first word is made once, at j == start
@@ -159,6 +159,15 @@ func spellings(n norm, initial bool) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// altReach is how far into a word other readings are varied: a word
+// varies the readings of its first altReach characters only. Every reading
+// of every character still starts words and is found in the first three
+// characters typed; what is lost is a query that needs a character's other
+// reading further into what it spells (rare: citizens type the first
+// syllables of a matter). Varying every position made the pinyin index
+// about ten times larger and prefix queries on it too slow for T3.
+const altReach = 3
 
 // spell joins first readings, using reading k at position alt.
 func spell(rs [][]string, alt, k int) string {
