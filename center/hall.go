@@ -140,7 +140,7 @@ func parseSpans(v *validator, field string, in [][2]string) []span {
 // parseHM reads "HH:MM" as minutes after midnight.
 func parseHM(s string) (int, error) {
 	t, err := time.Parse("15:04", s)
-	if err != nil {
+	if err != nil || len(s) != 5 {
 		return 0, fmt.Errorf("time %q: want HH:MM", s)
 	}
 	return t.Hour()*60 + t.Minute(), nil

@@ -25,6 +25,11 @@ func (e *Engine) PushJournal(ctx context.Context, dev Device, push api.JournalPu
 		return api.JournalAck{}, badRequest("journal: want 1..%d events, got %d", maxBatch,
 			len(push.Events))
 	}
+	for i, ev := range push.Events {
+		if ev.Seq < 1 {
+			return api.JournalAck{}, badRequest("journal events[%d]: seq must be 1 or more", i)
+		}
+	}
 	h, err := e.mustHall()
 	if err != nil {
 		return api.JournalAck{}, err

@@ -1,0 +1,62 @@
+package center_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"hallkiosk/center"
+	"hallkiosk/center/api"
+	"hallkiosk/center/centertest"
+)
+
+// fuzzPaths are the endpoints whose bodies come from devices.
+var fuzzPaths = []string{"/tickets", "/journal", "/leases", "/bookings", "/bookings/cancel",
+	"/heartbeat", "/enrol"}
+
+// FuzzDeviceAPI posts arbitrary bodies to the device endpoints: the center
+// must answer 2xx or 4xx with a JSON error, never 5xx or a panic (G8).
+func FuzzDeviceAPI(f *testing.F) {
+	env := centertest.Start(f, centertest.WithHall(bigHall))
+	token := env.Enrol(api.RoleKiosk, "fuzz").Token
+	h := center.NewServer(env.Engine, centertest.AdminToken, nil).Handler()
+	for i, seed := range []string{
+		`{"id":"abcdefgh","matter":"` + env.Matter("A") + `"}`,
+		`{"events":[{"seq":1,"time":"2026-12-03T01:00:00Z","kind":"x","payload":{},"prev_hash":"","hash":"00"}]}`,
+		`{"queue":"A","day":"2026-12-03","size":3}`,
+		`{"id":"abcdefgh","matter":"m","day":"2026-12-04","start":"09:00","id_number":"11010519491231002X","name":"n"}`,
+		`{"code":"123456","name":"x"}`, `{"version":"1","health":{"printer":"ok"}}`, `{"code":"x"}`,
+		`{"events":[{"seq":1,"payload":"\u0000"}]}`, `[]`, `null`, `{"id":1e999}`,
+	} {
+		f.Add(uint8(i), []byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		path := fuzzPaths[int(which)%len(fuzzPaths)]
+		req := httptest.NewRequest("POST", api.Prefix+path, bytes.NewReader(body))
+		req.Header.Set(api.HeaderAuth, "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q: status %d %s", path, body, rec.Code, rec.Body)
+		}
+		if rec.Code >= 400 && !bytes.Contains(rec.Body.Bytes(), []byte(`"code"`)) {
+			t.Fatalf("%s: error without a code: %s", path, rec.Body)
+		}
+		if rec.Code != http.StatusOK && rec.Code < 400 {
+			t.Fatalf("%s: status %d", path, rec.Code)
+		}
+	})
+}
+
+// FuzzParseHall: no hall file, however broken, panics the loader.
+func FuzzParseHall(f *testing.F) {
+	f.Add([]byte(`{"center":"x","timezone":"UTC","departments":[{"queue_prefix":"A"}]}`))
+	f.Add([]byte(`{"booking":{"periods":[["25:00","26:00"]],"pickup":[]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := center.ParseHall(data)
+		if err == nil && (len(h.Departments) == 0 || h.Location() == nil) {
+			t.Fatal("an accepted hall has no departments or zone")
+		}
+	})
+}
