@@ -59,3 +59,14 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyedIDHashMatchesIDCard pins the vector idcard.KeyedHash is tested
+// against (idcard/idnumber_test.go): the two functions must stay equal.
+func TestKeyedIDHashMatchesIDCard(t *testing.T) {
+	const want = "9ba7131e891f8504f1a40295665769f3b2dfc5ffeaf29b7eb728c0ad71f7f760"
+	for _, id := range []string{"31011719851122106X", "31011719851122106x", "\t31011719851122106X \n"} {
+		if got := KeyedIDHash([]byte("hall-secret"), id); got != want {
+			t.Errorf("KeyedIDHash(%q) = %s, want %s", id, got, want)
+		}
+	}
+}
