@@ -3,6 +3,9 @@ package ledger
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +14,13 @@ import (
 	"hallkiosk/center/api"
 	"hallkiosk/platform/clock"
 )
+
+// TestMain keeps the ledger's and the sync client's logs out of test
+// output; tests check behaviour, not log lines.
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	os.Exit(m.Run())
+}
 
 // thursday0900 is a workday morning in the hall's zone.
 var thursday0900 = time.Date(2026, 12, 3, 9, 0, 0, 0, HallLocation())
