@@ -3,6 +3,7 @@ package printer_test
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	"hallkiosk/printer"
 	"hallkiosk/printer/printertest"
 )
+
+var quiet = slog.New(slog.DiscardHandler)
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
@@ -75,7 +78,8 @@ func newRig(t testing.TB, o rigOpts) *rig {
 		o.statusTO = 300 * time.Millisecond
 	}
 	p := ptytest.New(t)
-	dev := printertest.NewDevice(printertest.Options{Dots: o.paper.Dots(), Baud: o.baud})
+	dev := printertest.NewDevice(printertest.Options{Dots: o.paper.Dots(), Baud: o.baud,
+		Log: quiet})
 	done := make(chan error, 1)
 	go func() { done <- dev.Serve(context.Background(), p.Master) }()
 	port, err := platform.OpenSerial(platform.SerialConfig{Path: p.SlavePath, Baud: 115200, WriteTimeout: 3 * time.Second})
@@ -83,7 +87,7 @@ func newRig(t testing.TB, o rigOpts) *rig {
 		t.Fatal(err)
 	}
 	drv := printer.New(port, printer.Options{Format: printer.Format{Paper: o.paper},
-		StatusTimeout: o.statusTO, WriteTimeout: o.writeTO, PaperLow: o.sensor})
+		StatusTimeout: o.statusTO, WriteTimeout: o.writeTO, PaperLow: o.sensor, Log: quiet})
 	t.Cleanup(func() {
 		dev.SetState(printertest.State{}) // let a stalled device drain
 		drv.Close()

@@ -137,11 +137,13 @@ func (d *Driver) write1(ctx context.Context, b []byte, deadline <-chan time.Time
 }
 
 // abandon closes the port under a stalled write; the driver is unusable
-// afterwards and the kiosk reopens the printer.
+// afterwards and the kiosk reopens the printer. The close runs on its own
+// goroutine because closing a descriptor with a write stuck in the kernel
+// waits for that write (os.File.Close on tarm/serial's descriptor does).
 func (d *Driver) abandon() {
 	d.closed = true
-	d.port.Close()
-	d.opts.Log.Error("printer stopped taking data; port closed", "timeout", d.opts.WriteTimeout)
+	go d.port.Close()
+	d.opts.Log.Error("printer stopped taking data; closing the port", "timeout", d.opts.WriteTimeout)
 }
 
 // kindOf returns kind when err matches it, else ErrWriteFailed.

@@ -167,11 +167,11 @@ func (d *Device) logCmd(c Cmd, raw []byte) {
 }
 
 // pacer sleeps so that input is taken no faster than a serial line at baud
-// (10 bits a byte: start, 8 data, stop).
+// (10 bits a byte: start, 8 data, stop). Idle time is not banked: bytes
+// that arrive after a pause still take their full wire time.
 type pacer struct {
-	baud  int
-	start time.Time
-	bytes int
+	baud int
+	due  time.Time // when the bytes taken so far have fully arrived
 }
 
 func newPacer(baud int) *pacer { return &pacer{baud: baud} }
@@ -181,15 +181,11 @@ func (p *pacer) wait(n int) {
 		return
 	}
 	now := time.Now()
-	if p.bytes == 0 || now.Sub(p.due()) > 50*time.Millisecond {
-		p.start, p.bytes = now, 0 // the line was idle: start a new burst
+	if p.due.Before(now) {
+		p.due = now
 	}
-	p.bytes += n
-	time.Sleep(time.Until(p.due()))
-}
-
-func (p *pacer) due() time.Time {
-	return p.start.Add(time.Duration(p.bytes) * 10 * time.Second / time.Duration(p.baud))
+	p.due = p.due.Add(time.Duration(n) * 10 * time.Second / time.Duration(p.baud))
+	time.Sleep(time.Until(p.due))
 }
 
 // SavePage writes page n as dir/NNNN.png (rendered) and dir/NNNN.bin (the
