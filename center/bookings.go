@@ -251,7 +251,7 @@ func (e *Engine) NextSlots(ctx context.Context, matter string, n int) ([]api.Slo
 	if err != nil {
 		return nil, err
 	}
-	return e.nextSlots(ctx, e.db, h, matter, e.clk.Now(), n)
+	return e.nextSlots(ctx, e.rdb, h, matter, e.clk.Now(), n)
 }
 
 func (e *Engine) insertBooking(ctx context.Context, w *txn, b *api.Booking, period int,
@@ -309,7 +309,7 @@ func getBooking(ctx context.Context, q querier, col, v string) (api.Booking, err
 
 // Booking returns a booking by id.
 func (e *Engine) Booking(ctx context.Context, id string) (api.Booking, error) {
-	b, err := getBooking(ctx, e.db, "id", id)
+	b, err := getBooking(ctx, e.rdb, "id", id)
 	if errors.Is(err, ErrNotFound) {
 		return b, notFound("booking")
 	}
@@ -522,7 +522,7 @@ func (e *Engine) RestrictedUntil(ctx context.Context, idNumber string) (string, 
 	if err != nil {
 		return "", err
 	}
-	until, err := restrictedUntil(ctx, e.db, h, api.KeyedIDHash(e.secret, idNumber))
+	until, err := restrictedUntil(ctx, e.rdb, h, api.KeyedIDHash(e.secret, idNumber))
 	if until != "" && h.Day(e.clk.Now()) >= until {
 		until = ""
 	}
@@ -540,12 +540,12 @@ func (e *Engine) PullBookings(ctx context.Context, cursor int64) (api.BookingsPu
 	today := h.Day(e.clk.Now())
 	out := api.BookingsPull{Days: []string{today, h.NextWorkday(today)},
 		Bookings: []api.BookingView{}}
-	cur, err := getMeta(ctx, e.db, "bookings_cursor")
+	cur, err := getMeta(ctx, e.rdb, "bookings_cursor")
 	if err != nil {
 		return out, fmt.Errorf("read bookings cursor: %w", err)
 	}
 	fmt.Sscan(cur, &out.Cursor)
-	rows, err := e.db.QueryContext(ctx, `SELECT id, code, matter, queue, day, start, end,
+	rows, err := e.rdb.QueryContext(ctx, `SELECT id, code, matter, queue, day, start, end,
 		status, id_hash, name_masked FROM bookings WHERE day IN (?, ?) AND cursor > ?
 		AND cursor <= ? ORDER BY cursor`, out.Days[0], out.Days[1], cursor, out.Cursor)
 	if err != nil {

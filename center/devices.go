@@ -84,15 +84,29 @@ func (e *Engine) Enrol(ctx context.Context, req api.EnrolRequest) (api.EnrolResp
 	return out, err
 }
 
-// Authenticate finds the device a token belongs to.
+// Authenticate finds the device a token belongs to. Known tokens are
+// cached: every request authenticates, and a store round trip each time
+// would put the token check behind the writer.
 func (e *Engine) Authenticate(ctx context.Context, token string) (Device, error) {
-	var d Device
-	err := e.db.QueryRowContext(ctx, `SELECT id, name, role FROM devices
-		WHERE token_hash = ? AND revoked = 0`, tokenHash(token)).Scan(&d.ID, &d.Name, &d.Role)
+	th := tokenHash(token)
+	e.mu.Lock()
+	d, ok := e.tokens[th]
+	e.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	err := e.rdb.QueryRowContext(ctx, `SELECT id, name, role FROM devices
+		WHERE token_hash = ? AND revoked = 0`, th).Scan(&d.ID, &d.Name, &d.Role)
 	if err == sql.ErrNoRows {
 		return d, ErrUnauthorized
 	}
-	return d, err
+	if err != nil {
+		return d, fmt.Errorf("authenticate: %w", err)
+	}
+	e.mu.Lock()
+	e.tokens[th] = d
+	e.mu.Unlock()
+	return d, nil
 }
 
 // RevokeDevice ends a device's token (a stolen or replaced device).
@@ -105,25 +119,47 @@ func (e *Engine) RevokeDevice(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("device")
 		}
+		e.mu.Lock()
+		clear(e.tokens) // revoked tokens must fail from the next request on
+		e.mu.Unlock()
 		return nil
 	})
 }
 
 // Heartbeat records a device's health and tells it which cursors moved.
+// Heartbeats are kept in memory and written every few seconds by
+// RunTimers (and on Close): device health does not need a synchronous
+// write per device per minute, the tickets do.
 func (e *Engine) Heartbeat(ctx context.Context, dev Device, hb api.Heartbeat) (api.HeartbeatAck, error) {
 	if len(hb.Health) > 32 || len(hb.Version) > 64 {
-		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries")
+		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries, version 64 bytes")
 	}
-	health, _ := json.Marshal(hb.Health)
-	err := e.write(ctx, func(w *txn) error {
-		_, err := w.tx.ExecContext(ctx, `UPDATE devices SET last_seen = ?, health = ?,
-			version = ? WHERE id = ?`, w.now.UnixNano(), string(health), hb.Version, dev.ID)
-		return err
-	})
-	if err != nil {
-		return api.HeartbeatAck{}, fmt.Errorf("heartbeat: %w", err)
-	}
+	e.mu.Lock()
+	e.seen[dev.ID], e.seenAt[dev.ID] = hb, e.clk.Now()
+	e.mu.Unlock()
 	return e.cursors(ctx, dev)
+}
+
+// flushHeartbeats writes the heartbeats received since the last flush.
+func (e *Engine) flushHeartbeats(ctx context.Context) error {
+	e.mu.Lock()
+	seen, at := e.seen, e.seenAt
+	e.seen, e.seenAt = map[string]api.Heartbeat{}, map[string]time.Time{}
+	e.mu.Unlock()
+	if len(seen) == 0 {
+		return nil
+	}
+	return e.write(ctx, func(w *txn) error {
+		for id, hb := range seen {
+			health, _ := json.Marshal(hb.Health)
+			_, err := w.tx.ExecContext(ctx, `UPDATE devices SET last_seen = ?, health = ?,
+				version = ? WHERE id = ?`, at[id].UnixNano(), string(health), hb.Version, id)
+			if err != nil {
+				return fmt.Errorf("store heartbeat: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 func (e *Engine) cursors(ctx context.Context, dev Device) (api.HeartbeatAck, error) {
@@ -134,12 +170,12 @@ func (e *Engine) cursors(ctx context.Context, dev Device) (api.HeartbeatAck, err
 	q := `SELECT (SELECT COALESCE(MAX(version), 0) FROM knowledge),
 		(SELECT COALESCE(MAX(id), 0) FROM notices),
 		COALESCE((SELECT CAST(v AS INTEGER) FROM meta WHERE k = 'bookings_cursor'), 0)`
-	err := e.db.QueryRowContext(ctx, q).Scan(&ack.KnowledgeCursor, &ack.NoticesCursor,
+	err := e.rdb.QueryRowContext(ctx, q).Scan(&ack.KnowledgeCursor, &ack.NoticesCursor,
 		&ack.BookingsCursor)
 	if err != nil {
 		return ack, fmt.Errorf("read cursors: %w", err)
 	}
-	ack.JournalHeadSeq, _, err = journalHead(ctx, e.db, dev.ID)
+	ack.JournalHeadSeq, _, err = journalHead(ctx, e.rdb, dev.ID)
 	return ack, err
 }
 
@@ -156,7 +192,10 @@ type DeviceHealth struct {
 
 // Devices lists enrolled devices with their last heartbeat.
 func (e *Engine) Devices(ctx context.Context) ([]DeviceHealth, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT id, name, role, last_seen, version, health,
+	if err := e.flushHeartbeats(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := e.rdb.QueryContext(ctx, `SELECT id, name, role, last_seen, version, health,
 		revoked FROM devices ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)

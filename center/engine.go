@@ -36,7 +36,8 @@ type Options struct {
 
 // Engine is the center's state and rules. It is safe for concurrent use.
 type Engine struct {
-	db     *sql.DB
+	db     *sql.DB // the single writer connection
+	rdb    *sql.DB // read-only pool
 	clk    clock.Clock
 	log    *slog.Logger
 	sms    Sender
@@ -47,6 +48,13 @@ type Engine struct {
 	// so the stream sees events in id order.
 	wmu  sync.Mutex
 	hall atomic.Pointer[Hall]
+
+	// mu guards the token cache (token hash → device; a revoke clears it)
+	// and the heartbeats not yet written (device → last heartbeat).
+	mu     sync.Mutex
+	tokens map[string]Device
+	seen   map[string]api.Heartbeat
+	seenAt map[string]time.Time
 }
 
 // Open opens the store in opts.Dir and loads the current hall, if any.
@@ -58,16 +66,24 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{db: db, clk: opts.Clock, log: logging.For(opts.Log, "center"), sms: opts.SMS}
+	rdb, err := openReader(opts.Dir)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	e := &Engine{db: db, rdb: rdb, clk: opts.Clock, log: logging.For(opts.Log, "center"),
+		sms: opts.SMS, tokens: map[string]Device{}, seen: map[string]api.Heartbeat{},
+		seenAt: map[string]time.Time{}}
 	if e.clk == nil {
 		e.clk = clock.Real{}
 	}
 	if e.sms == nil {
 		e.sms = &LogSender{Path: opts.Dir + "/sms-outbox.log"}
 	}
-	e.hub = newHub(db, opts.StreamKeep)
+	e.hub = newHub(rdb, opts.StreamKeep)
 	if err := e.init(ctx); err != nil {
 		db.Close()
+		rdb.Close()
 		return nil, err
 	}
 	return e, nil
@@ -96,6 +112,10 @@ func (e *Engine) init(ctx context.Context) error {
 // Close closes the store and ends every stream subscription.
 func (e *Engine) Close() error {
 	e.hub.close()
+	if err := e.flushHeartbeats(context.Background()); err != nil {
+		e.log.Warn("flush heartbeats", logging.KeyErr, err)
+	}
+	e.rdb.Close()
 	return e.db.Close()
 }
 

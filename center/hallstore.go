@@ -38,7 +38,7 @@ func (e *Engine) LoadHall(ctx context.Context, h api.Hall) (int64, error) {
 // reloadHall makes the newest stored hall current.
 func (e *Engine) reloadHall(ctx context.Context) error {
 	var body string
-	err := e.db.QueryRowContext(ctx,
+	err := e.rdb.QueryRowContext(ctx,
 		`SELECT body FROM halls ORDER BY version DESC LIMIT 1`).Scan(&body)
 	if err == sql.ErrNoRows {
 		return nil
@@ -103,7 +103,7 @@ func (e *Engine) LoadKnowledge(ctx context.Context, entries []json.RawMessage) (
 func (e *Engine) PullKnowledge(ctx context.Context, cursor int64) (api.KnowledgePull, error) {
 	var version int64
 	var body string
-	err := e.db.QueryRowContext(ctx,
+	err := e.rdb.QueryRowContext(ctx,
 		`SELECT version, body FROM knowledge ORDER BY version DESC LIMIT 1`).Scan(&version, &body)
 	if err == sql.ErrNoRows {
 		return api.KnowledgePull{Cursor: 0}, nil
@@ -140,7 +140,7 @@ func (e *Engine) AddNotice(ctx context.Context, n api.Notice) (api.Notice, error
 // PullNotices returns notices with id above cursor still in force.
 func (e *Engine) PullNotices(ctx context.Context, cursor int64) (api.NoticesPull, error) {
 	out := api.NoticesPull{Cursor: cursor, Notices: []api.Notice{}}
-	rows, err := e.db.QueryContext(ctx, `SELECT id, zh, en, until FROM notices
+	rows, err := e.rdb.QueryContext(ctx, `SELECT id, zh, en, until FROM notices
 		WHERE id > ? AND until > ? ORDER BY id`, cursor, e.clk.Now().UnixNano())
 	if err != nil {
 		return out, fmt.Errorf("read notices: %w", err)

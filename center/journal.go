@@ -216,7 +216,7 @@ func anomaly(ctx context.Context, w *txn, dev Device, seq int64, what string) er
 
 // Anomalies lists what the center could not apply from journals.
 func (e *Engine) Anomalies(ctx context.Context) ([]string, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT device, seq, what FROM anomalies ORDER BY id`)
+	rows, err := e.rdb.QueryContext(ctx, `SELECT device, seq, what FROM anomalies ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -241,20 +241,20 @@ func (e *Engine) Reconcile(ctx context.Context, dev Device, day string, through 
 		return api.Reconcile{}, badRequest("day %q: want YYYY-MM-DD", day)
 	}
 	r := api.Reconcile{Day: day}
-	err := e.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(seq), 0),
+	err := e.rdb.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(seq), 0),
 		COALESCE(MAX(seq), 0) FROM journal WHERE device = ? AND day = ?`, dev.ID, day).
 		Scan(&r.Count, &r.FirstSeq, &r.LastSeq)
 	if err != nil {
 		return r, fmt.Errorf("reconcile: %w", err)
 	}
 	if r.Count > 0 {
-		err = e.db.QueryRowContext(ctx, `SELECT hash FROM journal WHERE device = ? AND seq = ?`,
+		err = e.rdb.QueryRowContext(ctx, `SELECT hash FROM journal WHERE device = ? AND seq = ?`,
 			dev.ID, r.LastSeq).Scan(&r.HeadHash)
 		if err != nil {
 			return r, fmt.Errorf("reconcile head: %w", err)
 		}
 	}
-	if r.DeviceHeadSeq, _, err = journalHead(ctx, e.db, dev.ID); err != nil {
+	if r.DeviceHeadSeq, _, err = journalHead(ctx, e.rdb, dev.ID); err != nil {
 		return r, err
 	}
 	if through > r.DeviceHeadSeq {

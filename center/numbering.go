@@ -156,7 +156,7 @@ func getTicket(ctx context.Context, q querier, id string) (api.Ticket, error) {
 
 // Ticket returns a ticket by id.
 func (e *Engine) Ticket(ctx context.Context, id string) (api.Ticket, error) {
-	t, err := getTicket(ctx, e.db, id)
+	t, err := getTicket(ctx, e.rdb, id)
 	if errors.Is(err, ErrNotFound) {
 		return t, notFound("ticket")
 	}
@@ -165,7 +165,7 @@ func (e *Engine) Ticket(ctx context.Context, id string) (api.Ticket, error) {
 
 // Tickets lists a day's tickets in number order, for reports and tests.
 func (e *Engine) Tickets(ctx context.Context, day string) ([]api.Ticket, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day = ?
+	rows, err := e.rdb.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day = ?
 		ORDER BY num_queue, seq`, day)
 	if err != nil {
 		return nil, fmt.Errorf("list tickets: %w", err)

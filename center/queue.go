@@ -327,18 +327,18 @@ func (e *Engine) Snapshot(ctx context.Context) (api.Snapshot, error) {
 	e.wmu.Lock() // no write between the state and its event id
 	defer e.wmu.Unlock()
 	s := api.Snapshot{Waiting: map[string]int{}, Windows: []api.WindowState{}}
-	err = e.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM call_events`).
+	err = e.rdb.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM call_events`).
 		Scan(&s.LastEventID)
 	if err != nil {
 		return s, fmt.Errorf("snapshot: %w", err)
 	}
-	if err := snapshotWindows(ctx, e.db, h, &s); err != nil {
+	if err := snapshotWindows(ctx, e.rdb, h, &s); err != nil {
 		return s, err
 	}
-	if err := snapshotWaiting(ctx, e.db, h.Day(e.clk.Now()), &s); err != nil {
+	if err := snapshotWaiting(ctx, e.rdb, h.Day(e.clk.Now()), &s); err != nil {
 		return s, err
 	}
-	s.Recent, err = recentCalls(ctx, e.db, 10)
+	s.Recent, err = recentCalls(ctx, e.rdb, 10)
 	return s, err
 }
 

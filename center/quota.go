@@ -55,5 +55,5 @@ func (e *Engine) WalkInQuota(ctx context.Context, queue string) (int, error) {
 		return 0, notFound("queue " + queue)
 	}
 	now := e.clk.Now()
-	return e.walkInQuota(ctx, e.db, h, queue, h.Day(now), h.half(h.Minute(now)))
+	return e.walkInQuota(ctx, e.rdb, h, queue, h.Day(now), h.half(h.Minute(now)))
 }

@@ -91,6 +91,9 @@ func (e *Engine) RunTimers(ctx context.Context, every time.Duration) {
 		if err := e.Sweep(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("sweep failed", logging.KeyErr, err)
 		}
+		if err := e.flushHeartbeats(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("heartbeat flush failed", logging.KeyErr, err)
+		}
 		if _, err := e.DeliverSMS(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("sms outbox failed", logging.KeyErr, err)
 		}

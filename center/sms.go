@@ -73,7 +73,7 @@ func (e *Engine) DeliverSMS(ctx context.Context) (int, error) {
 		id          int64
 		phone, body string
 	}
-	rows, err := e.db.QueryContext(ctx, `SELECT id, phone, body FROM sms_outbox
+	rows, err := e.rdb.QueryContext(ctx, `SELECT id, phone, body FROM sms_outbox
 		WHERE sent_at = 0 AND attempts < ? ORDER BY id LIMIT 100`, maxSMSAttempts)
 	if err != nil {
 		return 0, fmt.Errorf("read outbox: %w", err)

@@ -78,6 +78,20 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
   last_error TEXT NOT NULL DEFAULT '');
 `
 
+// openReader opens a pool of read-only connections on the same database:
+// in WAL mode readers do not wait for the writer, so pulls, token checks
+// and stream resumes stay fast while tickets are being written.
+func openReader(dir string) (*sql.DB, error) {
+	path := filepath.Join(dir, "center.db")
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store reader %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	return db, nil
+}
+
 // openStore opens (creating if needed) the database in dir: WAL with
 // synchronous=FULL so a power cut loses no committed ticket. One
 // connection: SQLite has a single writer anyway, and a number counter read

@@ -24,7 +24,7 @@ type sseEvent struct {
 
 // openStream connects to the call stream and parses it on a goroutine.
 // cancel drops the connection.
-func openStream(t *testing.T, env *centertest.Env, token, lastID string) (<-chan sseEvent, context.CancelFunc) {
+func openStream(t testing.TB, env *centertest.Env, token, lastID string) (<-chan sseEvent, context.CancelFunc) {
 	t.Helper()
 	cctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(cctx, "GET", env.URL+api.Prefix+"/stream", nil)
