@@ -69,7 +69,8 @@ func (l *Ledger) FindBookings(ctx context.Context, code, idHash string) ([]Booki
 	return l.findBookings(ctx, l.r, day, code, idHash)
 }
 
-func (l *Ledger) findBookings(ctx context.Context, q querier, day, code, idHash string) ([]Booking, error) {
+func (l *Ledger) findBookings(ctx context.Context, q querier, day, code,
+	idHash string) ([]Booking, error) {
 	if (code == "") == (idHash == "") {
 		return nil, fmt.Errorf("%w: give a booking code or an ID hash", ErrBadRequest)
 	}
@@ -241,7 +242,8 @@ func (l *Ledger) markCheckedIn(ctx context.Context, tx *sql.Tx, code, ticketID s
 		WHERE code = ?`, api.BookingCheckedIn, ticketID, code); err != nil {
 		return fmt.Errorf("ledger: check in: %w", err)
 	}
-	_, err := l.append(ctx, tx, KindCheckedIn, CheckedInPayload{BookingCode: code, TicketID: ticketID})
+	p := CheckedInPayload{BookingCode: code, TicketID: ticketID}
+	_, err := l.append(ctx, tx, KindCheckedIn, p)
 	return err
 }
 

@@ -66,7 +66,8 @@ func (l *Ledger) queueFor(ctx context.Context, req IssueRequest) (string, error)
 	if q := queueOfMatter(h, req.Matter); q != "" {
 		return q, nil
 	}
-	return "", fmt.Errorf("%w: no queue for matter %q in the cached hall", ErrBadRequest, req.Matter)
+	return "", fmt.Errorf("%w: no queue for matter %q in the cached hall",
+		ErrBadRequest, req.Matter)
 }
 
 func queueOfMatter(h *api.Hall, matter string) string {

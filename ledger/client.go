@@ -62,7 +62,8 @@ func (c *HTTPCenter) PushJournal(ctx context.Context, p api.JournalPush) (api.Jo
 }
 
 // Reconcile implements Center.
-func (c *HTTPCenter) Reconcile(ctx context.Context, day string, through int64) (api.Reconcile, error) {
+func (c *HTTPCenter) Reconcile(ctx context.Context, day string,
+	through int64) (api.Reconcile, error) {
 	var r api.Reconcile
 	q := url.Values{"day": {day}, "through": {strconv.FormatInt(through, 10)}}
 	return r, c.do(ctx, http.MethodGet, "/reconcile?"+q.Encode(), nil, &r)
@@ -122,7 +123,8 @@ func (c *HTTPCenter) do(ctx context.Context, method, path string, in, out any) e
 	return nil
 }
 
-func (c *HTTPCenter) request(ctx context.Context, method, path string, in any) (*http.Request, error) {
+func (c *HTTPCenter) request(ctx context.Context, method, path string,
+	in any) (*http.Request, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)

@@ -101,6 +101,11 @@ func (l *Ledger) issue(ctx context.Context, req IssueRequest, extra txHook) (Tic
 		// the offline ticket gets an id of its own: a second id costs at
 		// most an unclaimed ticket at the center, a shared one would let
 		// the center hold a different number than the one printed.
+		//
+		// BUG(hallkiosk): that unclaimed ticket stays in the center's queue
+		// and is called like any other (and then marked missed). Removing
+		// it needs a journal event naming the abandoned id and a center
+		// rule to cancel it; neither exists in the API yet.
 		l.log.Warn("online issue failed, using leased reserve", "err", err)
 		return l.issueOffline(ctx, req, NewKey(), extra)
 	}

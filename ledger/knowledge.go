@@ -15,7 +15,8 @@ const settingKnowledgeCursor = "knowledge_cursor"
 // SaveKnowledge replaces the cached knowledge base with a published
 // version (raw entries as the center sends them) and records its cursor,
 // in one transaction. Entries that do not decode are skipped and counted.
-func (l *Ledger) SaveKnowledge(ctx context.Context, cursor int64, raws []json.RawMessage) (int, error) {
+func (l *Ledger) SaveKnowledge(ctx context.Context, cursor int64,
+	raws []json.RawMessage) (int, error) {
 	entries := make([]knowledge.Entry, 0, len(raws))
 	bad := 0
 	for _, raw := range raws {
@@ -31,7 +32,8 @@ func (l *Ledger) SaveKnowledge(ctx context.Context, cursor int64, raws []json.Ra
 }
 
 // ReplaceKnowledge is SaveKnowledge for decoded entries.
-func (l *Ledger) ReplaceKnowledge(ctx context.Context, cursor int64, es []knowledge.Entry) (int, error) {
+func (l *Ledger) ReplaceKnowledge(ctx context.Context, cursor int64,
+	es []knowledge.Entry) (int, error) {
 	if l.opts.ReadOnly {
 		return 0, ErrReadOnly
 	}

@@ -149,12 +149,24 @@ func (s *Syncer) Run(ctx context.Context) error {
 // pulls, leases. It returns the first error; the state says online only
 // after a round in which the center answered.
 func (s *Syncer) SyncOnce(ctx context.Context) error {
+	s.purge(ctx)
 	err := s.round(ctx)
 	s.setState(err)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ctx.Err()
 	}
 	return err
+}
+
+// purge drops expired personal data (G6). It runs every round whether or
+// not the center answers: a kiosk offline for a week must still forget.
+func (s *Syncer) purge(ctx context.Context) {
+	n, err := s.l.PurgePersonal(ctx)
+	if err != nil {
+		s.log.Warn("purge personal data failed", logging.KeyErr, err)
+	} else if n > 0 {
+		s.log.Info("personal data purged", "bookings", n)
+	}
 }
 
 func (s *Syncer) round(ctx context.Context) error {
@@ -406,7 +418,8 @@ func (s *Syncer) topUpQueue(ctx context.Context, d api.Department, day string) e
 		var ae *api.Error
 		if errors.As(err, &ae) && !errors.Is(err, ErrUnreachable) {
 			// No numbers or not a workday: nothing to hold, not a failure.
-			s.log.Debug("lease refused", logging.KeyQueue, d.QueuePrefix, "day", day, "code", ae.Code)
+			s.log.Debug("lease refused", logging.KeyQueue, d.QueuePrefix, "day", day,
+				"code", ae.Code)
 			return nil
 		}
 		if err != nil {

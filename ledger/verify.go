@@ -124,7 +124,8 @@ func (l *Ledger) verifyTickets(ctx context.Context, rep *Report) error {
 		var p api.TicketIssuedPayload
 		if string(kind) != KindTicketIssued || json.Unmarshal(payload, &p) != nil ||
 			p.TicketID != id || p.Number != label || p.Queue != queue || p.Day != day {
-			rep.FirstBad = fmt.Sprintf("ticket %s (%s): does not match its journal event", label, id)
+			rep.FirstBad = fmt.Sprintf("ticket %s (%s): does not match its journal event",
+				label, id)
 			return nil
 		}
 		rep.Tickets++
