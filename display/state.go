@@ -68,6 +68,8 @@ type State struct {
 	// Departments names the queues, in the hall's order.
 	Departments []Department `json:"departments,omitempty"`
 	Notices     []api.Notice `json:"notices,omitempty"`
+	// Center is the hall's name, from the hall config.
+	Center string `json:"center,omitempty"`
 
 	Link Link `json:"link"`
 	// Heard is when the center was last heard from (event or heartbeat).
@@ -208,7 +210,7 @@ func addWaiting(s State, queue string, d int) State {
 func ApplySnapshot(s State, snap api.Snapshot) State {
 	n := State{
 		LastEventID: snap.LastEventID, Flash: s.Flash, Departments: s.Departments,
-		Notices: s.Notices, Link: s.Link, Heard: s.Heard,
+		Notices: s.Notices, Link: s.Link, Heard: s.Heard, Center: s.Center,
 		Waiting: make(map[string]int, len(snap.Waiting)),
 	}
 	for k, v := range snap.Waiting {
@@ -237,7 +239,7 @@ func WithHall(s State, h api.Hall) State {
 	for _, d := range h.Departments {
 		deps = append(deps, Department{Queue: d.QueuePrefix, Name: d.Name, Windows: d.Windows})
 	}
-	s.Departments = deps
+	s.Departments, s.Center = deps, h.Center
 	return s
 }
 

@@ -11,8 +11,8 @@ import (
 // should be as large as its place allows, and never cut off, whatever the
 // orientation or the length of a department's name.
 //
-// When ref is set, the size is the one at which ref would fit, so that
-// cells of a list share one text size however long each entry is.
+// When ref is set, the size is at most the one at which ref would fit, so
+// that cells of a list share one text size unless an entry is too long.
 type fitLayout struct {
 	max float32
 	ref string
@@ -25,11 +25,11 @@ func (l fitLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			o.Resize(size)
 			continue
 		}
-		sample := t.Text
+		t.TextSize = fitSize(t.Text, t.TextStyle, size, l.max)
 		if l.ref != "" {
-			sample = l.ref
+			// Never larger than its neighbours, but smaller when it must be.
+			t.TextSize = min(t.TextSize, fitSize(l.ref, t.TextStyle, size, l.max))
 		}
-		t.TextSize = fitSize(sample, t.TextStyle, size, l.max)
 		h := fyne.MeasureText(t.Text, t.TextSize, t.TextStyle).Height
 		t.Resize(fyne.NewSize(size.Width, h))
 		t.Move(fyne.NewPos(0, (size.Height-h)/2))

@@ -24,7 +24,7 @@ import (
 var (
 	colBack   = color.NRGBA{R: 0x08, G: 0x18, B: 0x30, A: 0xff}
 	colPanel  = color.NRGBA{R: 0x10, G: 0x2a, B: 0x52, A: 0xff}
-	colFlash  = color.NRGBA{R: 0xe6, G: 0x6a, B: 0x00, A: 0xff}
+	colFlash  = color.NRGBA{R: 0xff, G: 0xd6, B: 0x00, A: 0xff}
 	colText   = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	colDim    = color.NRGBA{R: 0xa8, G: 0xbc, B: 0xd8, A: 0xff}
 	colNumber = color.NRGBA{R: 0xff, G: 0xd6, B: 0x00, A: 0xff}
@@ -37,7 +37,7 @@ const FlashFor = 6 * time.Second
 // Options configure a Screen.
 type Options struct {
 	Portrait bool
-	// Title is shown top left, e.g. the hall's name.
+	// Title is shown top left until the hall's name is known.
 	Title string
 }
 
@@ -47,6 +47,7 @@ type Screen struct {
 	o    Options
 	root *fyne.Container
 
+	title          *canvas.Text
 	clock, date    *canvas.Text
 	banner         *fyne.Container
 	bannerText     *canvas.Text
@@ -68,7 +69,7 @@ type Screen struct {
 // New builds the screen, empty until the first Show.
 func New(o Options) *Screen {
 	if o.Title == "" {
-		o.Title = "行政服务中心 叫号"
+		o.Title = "行政服务中心  叫号"
 	}
 	s := &Screen{o: o}
 	s.build()
@@ -112,7 +113,8 @@ func (l insetLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 func (s *Screen) build() {
 	s.clock = text("", colText, fyne.TextAlignTrailing)
 	s.date = text("", colDim, fyne.TextAlignTrailing)
-	title := text(s.o.Title, colText, fyne.TextAlignLeading)
+	s.title = text(s.o.Title, colText, fyne.TextAlignLeading)
+	title := s.title
 	header := cols(16, []float32{3, 2}, fit(title, 64),
 		rows(0, []float32{3, 2}, fit(s.clock, 72), fit(s.date, 40)))
 
@@ -131,7 +133,7 @@ func (s *Screen) build() {
 	recent := panel(rows(8, []float32{1, 4}, fit(text("最近叫号  Recent calls", colDim, fyne.TextAlignLeading), 40), s.recent))
 	s.windows = container.New(gridLayout{columns: 3, minRows: 6, gap: 8})
 	windows := panel(rows(8, []float32{1, 9}, fit(text("窗口  Windows", colDim, fyne.TextAlignLeading), 40), s.windows))
-	s.waiting = container.New(gridLayout{columns: 5, minRows: 3, gap: 4})
+	s.waiting = container.New(gridLayout{columns: 4, minRows: 3, gap: 4})
 	waiting := panel(rows(4, []float32{1, 5}, fit(text("等候人数  Waiting", colDim, fyne.TextAlignLeading), 32), s.waiting))
 
 	s.marqueeText = text("", colText, fyne.TextAlignLeading)
@@ -140,7 +142,7 @@ func (s *Screen) build() {
 
 	var body *fyne.Container
 	if s.o.Portrait {
-		body = rows(16, []float32{30, 22, 48}, call, recent, windows)
+		body = rows(16, []float32{28, 26, 46}, call, recent, windows)
 		s.root = rows(12, []float32{6, 3.5, 70, 16, 4}, header, s.banner, body, waiting, s.marquee)
 		s.waiting.Layout = gridLayout{columns: 3, minRows: 5, gap: 4}
 	} else {
@@ -158,6 +160,10 @@ func (s *Screen) Show(st display.State, now time.Time) {
 		s.flashUntil = now.Add(FlashFor)
 	}
 	s.st, s.shown = st, true
+	s.title.Text = s.o.Title
+	if st.Center != "" {
+		s.title.Text = st.Center + "  叫号"
+	}
 	s.showCall(st)
 	s.showRecent(st)
 	s.showWindows(st)
@@ -184,13 +190,13 @@ func (s *Screen) showRecent(st display.State) {
 		if i == 0 {
 			continue
 		}
-		line := fmt.Sprintf("%s  →  %d 号窗口", c.Number, c.Window)
+		line := fmt.Sprintf("%s → %d 号窗口", c.Number, c.Window)
 		col := color.Color(colText)
 		if c.Missed {
-			line, col = line+"  过号", colDim
+			line, col = line+" 过号", colDim
 		}
 		cells = append(cells, fitRef(text(line, col, fyne.TextAlignLeading), 56,
-			"A0000  →  00 号窗口  过号"))
+			"A0000 → 00 号窗口 过号"))
 	}
 	s.recent.Objects = cells
 }
@@ -235,7 +241,7 @@ func (s *Screen) showWaiting(st display.State) {
 	var cells []fyne.CanvasObject
 	for _, d := range deps {
 		count := fmt.Sprintf("%d 人", st.Waiting[d.Queue])
-		cells = append(cells, cols(8, []float32{66, 34},
+		cells = append(cells, cols(8, []float32{70, 30},
 			fitRef(text(d.Name, colDim, fyne.TextAlignTrailing), 40, "区婚姻登记管理所"),
 			fitRef(text(count, colNumber, fyne.TextAlignLeading), 44, "000 人")))
 	}
@@ -292,11 +298,15 @@ func (s *Screen) Tick(now time.Time) {
 	on := flashing && now.Sub(s.flashUntil.Add(-FlashFor))/(500*time.Millisecond)%2 == 0
 	if on != s.flashOn {
 		s.flashOn = on
-		s.callBack.FillColor = colPanel
+		// Flashing inverts the panel: dark text on yellow, the strongest
+		// contrast the palette has, visible from the back of the hall.
+		s.callBack.FillColor, s.callZH.Color, s.callEN.Color = colPanel, colNumber, colText
 		if on {
-			s.callBack.FillColor = colFlash
+			s.callBack.FillColor, s.callZH.Color, s.callEN.Color = colFlash, colBack, colBack
 		}
 		s.callBack.Refresh()
+		s.callZH.Refresh()
+		s.callEN.Refresh()
 	}
 }
 

@@ -54,7 +54,7 @@ func newScreen(t *testing.T, portrait bool) (*Screen, fyne.Window) {
 }
 
 // hall is the sample hall's departments and windows (data/hall.sample.json).
-var hall = api.Hall{Departments: []api.Department{
+var hall = api.Hall{Center: "松江区行政服务中心", Departments: []api.Department{
 	{Name: "区市场监管局", QueuePrefix: "A", Windows: []int{1, 2, 3, 4}},
 	{Name: "区人社局", QueuePrefix: "B", Windows: []int{5, 6, 7}},
 	{Name: "区医保局", QueuePrefix: "C", Windows: []int{8, 9}},

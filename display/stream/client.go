@@ -52,6 +52,7 @@ type Handler interface {
 type Options struct {
 	URL   string // the center's base URL, e.g. "http://127.0.0.1:8080"
 	Token string // device token; empty sends no Authorization header
+	// HTTP must have no Timeout: it would cut the long-lived stream.
 	HTTP  *http.Client
 	Clock clock.Clock
 	Log   *slog.Logger
@@ -236,7 +237,13 @@ func (c *Client) request(ctx context.Context, path string) (*http.Request, error
 	return req, nil
 }
 
+// requestTimeout bounds one JSON request; the stream itself has no timeout
+// (the heartbeat watchdog guards it), so the HTTP client must have none.
+const requestTimeout = 10 * time.Second
+
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	req, err := c.request(ctx, path)
 	if err != nil {
 		return err

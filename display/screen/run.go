@@ -1,0 +1,185 @@
+package screen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"hallkiosk/display"
+	"hallkiosk/display/stream"
+	"hallkiosk/display/voice"
+	"hallkiosk/internal/fynetheme"
+	"hallkiosk/platform"
+	"hallkiosk/platform/logging"
+)
+
+// RunOptions wire the display. Zero values take the documented defaults.
+type RunOptions struct {
+	Log *slog.Logger
+	// Resolver reaches the GPIO lines; default platform.HostResolver.
+	Resolver platform.Resolver
+	// Sink overrides the audio output (e.g. a voice.FileSink for a box
+	// without speakers); default aplay.
+	Sink voice.Sink
+	// Capture, when set, saves the window's first frames to this PNG after
+	// CaptureAfter and quits: the screenshots in docs/screens are made so.
+	Capture      string
+	CaptureAfter time.Duration
+}
+
+// Run is `hallkiosk display`: it shows the cached state at once, follows
+// the center's stream, announces calls and draws them until ctx ends. It
+// must be called on the main goroutine (fyne's rule).
+func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
+	log := logging.For(o.Log, "display")
+	cache := loadCache(cfg, log)
+
+	th, err := loadTheme(cfg)
+	if err != nil {
+		return err
+	}
+	a := fyneapp.NewWithID("hallkiosk.display")
+	a.Settings().SetTheme(th)
+	scr := New(Options{Portrait: cfg.Screen.Orientation == "portrait"})
+	w := newWindow(a, cfg, scr)
+	scr.Show(cache.State, time.Now())
+
+	ann := voice.New(voiceOptions(cfg, o, log))
+	ctrl := display.NewController(cache, display.ControllerOptions{
+		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now()) }) },
+		Announce: ann.Enqueue,
+		Save:     func(c display.Cache) error { return display.SaveCache(display.CachePath(cfg.DataDir), c) },
+		Log:      o.Log,
+	})
+	client, err := newClient(cfg, log, o.Log, cache.StreamID)
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go ann.Run(ctx)
+	go client.Run(ctx, ctrl)
+	go animate(ctx, scr)
+	go quitWhenDone(ctx, a, w, o, log)
+	w.ShowAndRun()
+	return nil
+}
+
+func loadCache(cfg *platform.Config, log *slog.Logger) display.Cache {
+	c, err := display.LoadCache(display.CachePath(cfg.DataDir))
+	if err != nil {
+		log.Warn("display cache unreadable; starting empty", logging.KeyErr, err)
+		return display.Cache{State: display.State{Link: display.LinkOffline}}
+	}
+	return c
+}
+
+func loadTheme(cfg *platform.Config) (*fynetheme.Theme, error) {
+	font, err := platform.FindCJKFont(cfg.FontPath)
+	if err != nil {
+		return nil, fmt.Errorf("display: %w", err)
+	}
+	return fynetheme.Load(font, fynetheme.Options{Scale: 1})
+}
+
+func newWindow(a fyne.App, cfg *platform.Config, scr *Screen) fyne.Window {
+	w := a.NewWindow("hallkiosk display")
+	w.SetContent(scr.Object())
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(float32(cfg.Screen.Width), float32(cfg.Screen.Height)))
+	w.SetFullScreen(cfg.Screen.Fullscreen)
+	return w
+}
+
+// voiceOptions picks espeak-ng, aplay and the chime line; each one missing
+// is logged once, clearly, and the screen works without it.
+func voiceOptions(cfg *platform.Config, o RunOptions, log *slog.Logger) voice.Options {
+	vo := voice.Options{Log: o.Log, Sink: o.Sink}
+	if eng, err := voice.FindEspeak(); err != nil {
+		log.Warn("no speech engine", logging.KeyErr, err)
+	} else {
+		vo.Engine = eng
+	}
+	if vo.Sink == nil {
+		if sink, err := voice.FindAplay(""); err != nil {
+			log.Warn("no audio output", logging.KeyErr, err)
+		} else {
+			vo.Sink = sink
+		}
+	}
+	if cfg.GPIO.Chime != "" {
+		resolve := o.Resolver
+		if resolve == nil {
+			resolve = platform.HostResolver
+		}
+		lines, err := platform.OpenLines(platform.GPIOConfig{Chime: cfg.GPIO.Chime}, resolve)
+		if err != nil {
+			log.Warn("chime line not available; calls are not pulsed", logging.KeyErr, err)
+		} else {
+			vo.Line = lines.Chime
+		}
+	}
+	return vo
+}
+
+// newClient builds the stream client with the device token, if the device
+// was provisioned with one (data_dir/token).
+func newClient(cfg *platform.Config, log, root *slog.Logger, lastID int64) (*stream.Client, error) {
+	token, err := platform.LoadSecret(cfg.DataDir, platform.TokenFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		log.Warn("no device token; a center that requires one will refuse the stream",
+			"file", cfg.DataDir+"/"+platform.TokenFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("display: %w", err)
+	}
+	hc, err := platform.CenterClient(cfg.Center, 0)
+	if err != nil {
+		return nil, fmt.Errorf("display: %w", err)
+	}
+	return stream.New(stream.Options{URL: cfg.Center.URL, Token: token, HTTP: hc, Log: root}, lastID), nil
+}
+
+// animate drives the clock, the flash and the marquee. Every change goes
+// through fyne.Do: fyne objects belong to the UI goroutine.
+func animate(ctx context.Context, scr *Screen) {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	frame := time.NewTicker(40 * time.Millisecond)
+	defer frame.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			fyne.Do(func() { scr.Tick(now) })
+		case <-frame.C:
+			fyne.Do(func() { scr.Scroll(4) })
+		}
+	}
+}
+
+// quitWhenDone stops the app when ctx ends, or after a capture.
+func quitWhenDone(ctx context.Context, a fyne.App, w fyne.Window, o RunOptions, log *slog.Logger) {
+	if o.Capture != "" {
+		select {
+		case <-ctx.Done():
+		case <-time.After(max(o.CaptureAfter, time.Second)):
+			fyne.DoAndWait(func() {
+				if err := savePNG(o.Capture, w.Canvas().Capture()); err != nil {
+					log.Error("capture failed", logging.KeyErr, err)
+				}
+			})
+		}
+		fyne.Do(a.Quit)
+		return
+	}
+	<-ctx.Done()
+	fyne.Do(a.Quit)
+}
