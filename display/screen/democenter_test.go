@@ -84,4 +84,3 @@ func writeDemoConfig(t *testing.T, dir, url, token string) {
 		}
 	}
 }
-
