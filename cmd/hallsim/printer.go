@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"hallkiosk/internal/cli"
+	"hallkiosk/platform"
+	"hallkiosk/printer/printertest"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "printer",
+		Summary: "virtual ESC/POS thermal printer on a pseudo-terminal, pages saved as PNG",
+		Run:     runPrinter,
+	})
+}
+
+const printerUsage = `hallsim printer --link PATH --out DIR [--paper 58|80] [--baud B]
+                       [--control 127.0.0.1:PORT] [--font FILE] [--four-byte]
+
+Serves a virtual ESC/POS printer on a pseudo-terminal linked at PATH: the
+kiosk opens PATH as its printer port. Every byte is decoded; a command the
+printer does not know is logged as an error with its stream offset. Each
+cut page is saved as DIR/NNNN.png (rendered at the paper's dot width) and
+DIR/NNNN.bin (the bytes received since the previous cut). Status requests
+(DLE EOT) are answered from a state the control endpoint switches.
+
+`
+
+func runPrinter(ctx context.Context, env *cli.Env) error {
+	fs := cli.Flags(env, "printer", printerUsage+printertest.ControlHelp+"\n\nFlags:")
+	link := fs.String("link", "", "path to link the printer's port at (required)")
+	out := fs.String("out", "", "directory for the pages (required)")
+	paper := fs.Int("paper", 80, "paper width in mm: 58 (384 dots) or 80 (576 dots)")
+	baud := fs.Int("baud", 115200, "take bytes no faster than this baud rate; 0 = at once")
+	control := fs.String("control", "127.0.0.1:0", "loopback address of the control endpoint")
+	fontPath := fs.String("font", "", "CJK TTF/OTF for rendering (default: platform.FindCJKFont)")
+	fourByte := fs.Bool("four-byte", false, "print GB18030 4-byte codes (default: 2-byte only)")
+	if err := cli.Parse(fs, env); err != nil {
+		return err
+	}
+	if *link == "" || *out == "" {
+		return cli.Usage("--link and --out are required")
+	}
+	dots := map[int]int{58: 384, 80: 576}[*paper]
+	if dots == 0 {
+		return cli.Usage("--paper %d: want 58 or 80", *paper)
+	}
+	rend, err := renderer(*fontPath)
+	if err != nil {
+		return cli.ConfigError(err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	ln, err := listenLoopback(*control)
+	if err != nil {
+		return cli.Usage("%v", err)
+	}
+	defer ln.Close()
+
+	first := countPages(*out)
+	dev := printertest.NewDevice(printertest.Options{Dots: dots, Baud: *baud, FourByte: *fourByte,
+		Log: env.Log, OnPage: func(n int, p *printertest.Page) {
+			if err := printertest.SavePage(*out, first+n, p, rend); err != nil {
+				env.Log.Error("save page", "err", err)
+			}
+		}})
+	return servePrinter(ctx, env, dev, ln, *link)
+}
+
+func renderer(fontPath string) (*printertest.Renderer, error) {
+	path, err := platform.FindCJKFont(fontPath)
+	if err != nil {
+		return nil, err
+	}
+	return printertest.NewRenderer(path)
+}
+
+// countPages finds how many pages an earlier run left in dir, so a restart
+// numbers on instead of overwriting them.
+func countPages(dir string) int {
+	m, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9][0-9].bin"))
+	return len(m)
+}
+
+// servePrinter runs the printer on a pty and the control endpoint until ctx
+// ends.
+func servePrinter(ctx context.Context, env *cli.Env, dev *printertest.Device, ln net.Listener,
+	link string) error {
+	p, err := platform.OpenPTY()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := p.Link(link); err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: dev.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	fmt.Fprintf(env.Stdout, "printer on %s (%s), control http://%s\n", link, p.SlavePath, ln.Addr())
+
+	done := make(chan error, 1)
+	go func() { done <- dev.Serve(ctx, p.Master) }()
+	select {
+	case <-ctx.Done():
+		p.Close() // unblocks Serve's read
+		<-done
+		return nil
+	case err := <-done:
+		if err == nil {
+			err = errors.New("the pseudo-terminal closed")
+		}
+		return err
+	}
+}
