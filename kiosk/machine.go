@@ -410,3 +410,9 @@ func randomKey() string {
 	_, _ = rand.Read(b[:]) // crypto/rand does not fail on Linux
 	return hex.EncodeToString(b[:])
 }
+
+// Hall returns the cached hall, or nil before the first sync.
+func (m *Machine) Hall() *api.Hall { return m.hall() }
+
+// Now returns the machine's clock reading.
+func (m *Machine) Now() time.Time { return m.clk.Now() }

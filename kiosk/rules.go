@@ -157,3 +157,12 @@ func midnight(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
+
+// TicketTarget returns the R8 waiting target of a ticket's queue.
+func TicketTarget(h *api.Hall, t Ticket) int {
+	d, ok := DepartmentOfQueue(h, t.Queue)
+	if !ok {
+		return defaultTargets["general"]
+	}
+	return WaitTarget(h, api.Matter{Department: d.Name})
+}

@@ -105,6 +105,26 @@ func (r *Runner) Drain() {
 	}
 }
 
+// Next waits up to five seconds for one reply and applies it; it reports
+// whether there was one. Unlike Drain it does not wait for calls held at a
+// Gate.
+func (r *Runner) Next() bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		if len(r.pending) > 0 {
+			f := r.pending[0]
+			r.pending = r.pending[1:]
+			r.mu.Unlock()
+			f()
+			return true
+		}
+		r.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	return false
+}
+
 // Gate holds calls until opened, to act out a slow center or printer.
 type Gate struct {
 	mu sync.Mutex
