@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func newScreen(t *testing.T, portrait bool) (*Screen, fyne.Window) {
+func newScreen(t testing.TB, portrait bool) (*Screen, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	font, err := platform.FindCJKFont("")

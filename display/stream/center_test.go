@@ -120,3 +120,65 @@ func TestRealCenterResumeNoCallLostOrDoubled(t *testing.T) {
 		t.Fatalf("screen shows %s, want %s", n.Number, want[len(want)-1])
 	}
 }
+
+// A display restarted while staff kept calling shows its cached state at
+// once (marked cached), then resumes from the cached stream id: the calls
+// made while it was down are announced, once, and nothing before them.
+func TestRealCenterRestartResumesFromCache(t *testing.T) {
+	env := centertest.Start(t)
+	issue(t, env, 6)
+	staff := env.Client(centertest.AdminToken)
+	token := env.Enrol(api.RoleDisplay, "display-test").Token
+	path := display.CachePath(t.TempDir())
+	save := func(c display.Cache) error { return display.SaveCache(path, c) }
+	quiet := slog.New(slog.DiscardHandler)
+
+	runFor := func(cache display.Cache, rec *calls, until func(*display.Controller) bool) {
+		ctrl := display.NewController(cache, display.ControllerOptions{
+			Announce: rec.add, Save: save, Clock: env.Clock, Log: quiet})
+		c := stream.New(stream.Options{URL: env.URL, Token: token, Log: quiet}, cache.StreamID)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { c.Run(ctx, ctrl); close(done) }()
+		for !until(ctrl) {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		<-done
+	}
+
+	first := &calls{ch: make(chan struct{}, 100)}
+	var before []string
+	runFor(display.Cache{}, first, func(ctrl *display.Controller) bool {
+		if ctrl.State().Link != display.LinkLive {
+			return false
+		}
+		if len(before) == 0 {
+			before = []string{callNext(t, staff, 1, 1), callNext(t, staff, 2, 2)}
+		}
+		return len(first.wait(t, 2)) == 2 && ctrl.StreamID() > 0
+	})
+
+	// Down: two more calls nobody hears.
+	missed := []string{callNext(t, staff, 1, 3), callNext(t, staff, 3, 4)}
+
+	cache, err := display.LoadCache(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache.State.Link != display.LinkCached {
+		t.Fatalf("restarted state is %s, want cached", cache.State.Link)
+	}
+	if n, _ := cache.State.Newest(); n.Number != before[1] {
+		t.Fatalf("cache shows %s, want %s", n.Number, before[1])
+	}
+	second := &calls{ch: make(chan struct{}, 100)}
+	runFor(cache, second, func(ctrl *display.Controller) bool {
+		return ctrl.State().Link == display.LinkLive && len(second.wait(t, 2)) == 2
+	})
+	time.Sleep(50 * time.Millisecond)
+	got := second.wait(t, 2)
+	if len(got) != 2 || got[0].Number != missed[0] || got[1].Number != missed[1] {
+		t.Fatalf("after restart announced %v, want exactly %v", got, missed)
+	}
+}

@@ -57,7 +57,7 @@ type Options struct {
 	Clock clock.Clock
 	Log   *slog.Logger
 	// HeartbeatTimeout is how long silence may last before the display
-	// calls itself offline; default 30 s.
+	// calls itself offline; default 45 s (the center pings every 15 s).
 	HeartbeatTimeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait between connects; default
 	// 1 s and 30 s, doubling after each failure.
@@ -89,7 +89,7 @@ func New(o Options, lastID int64) *Client {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
-	o.HeartbeatTimeout = orDefault(o.HeartbeatTimeout, 30*time.Second)
+	o.HeartbeatTimeout = orDefault(o.HeartbeatTimeout, 45*time.Second)
 	o.MinBackoff = orDefault(o.MinBackoff, time.Second)
 	o.MaxBackoff = orDefault(o.MaxBackoff, 30*time.Second)
 	o.Refresh = orDefault(o.Refresh, 30*time.Second)

@@ -15,10 +15,11 @@ import (
 	"hallkiosk/center/api"
 )
 
-// sseServer speaks the center's documented stream format (docs/center-api.md):
-// "id: N", "event: call", "data: <CallEvent JSON>", a blank line; ": heartbeat"
-// comments; Last-Event-ID resume; a reset event when the resume point has
-// been pruned; GET /stream/snapshot. It stands in for the center in the
+// sseServer speaks the center's documented stream format
+// (docs/center-api.md): "retry: 2000", then "id: N", "event: KIND",
+// "data: <CallEvent JSON>", a blank line; ": ping" comments; Last-Event-ID
+// resume; a reset event when the resume point has been pruned; GET
+// /stream/snapshot. It stands in for the center in the
 // client's fault tests, where connections are dropped at will.
 type sseServer struct {
 	*httptest.Server
@@ -139,6 +140,7 @@ func (s *sseServer) stream(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
 	fl := w.(http.Flusher)
 	if reset {
 		writeEvent(w, api.CallEvent{ID: last, Kind: api.CallKindReset})
@@ -160,7 +162,7 @@ func (s *sseServer) stream(w http.ResponseWriter, r *http.Request) {
 		case <-drops:
 			return
 		case <-s.beats:
-			fmt.Fprint(w, ": heartbeat\n\n")
+			fmt.Fprint(w, ": ping\n\n")
 			fl.Flush()
 		case <-wake:
 		}
@@ -169,7 +171,7 @@ func (s *sseServer) stream(w http.ResponseWriter, r *http.Request) {
 
 func writeEvent(w http.ResponseWriter, ev api.CallEvent) {
 	data, _ := json.Marshal(ev)
-	fmt.Fprintf(w, "id: %d\nevent: call\ndata: %s\n\n", ev.ID, data)
+	fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Kind, data)
 }
 
 func (s *sseServer) snapshot(w http.ResponseWriter, r *http.Request) {
