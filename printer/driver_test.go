@@ -3,6 +3,7 @@ package printer_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"image/png"
 	"os"
@@ -110,11 +111,28 @@ func TestRoundTrip(t *testing.T) {
 			if err := printertest.SavePage(out, len(pages), page, rend); err != nil {
 				t.Fatal(err)
 			}
-			checkPNG(t, filepath.Join(out, fmt.Sprintf("%04d.png", len(pages))), p.Dots())
+			png := filepath.Join(out, fmt.Sprintf("%04d.png", len(pages)))
+			checkPNG(t, png, p.Dots())
+			keepPNG(t, png, fmt.Sprintf("%s-%d.png", name, p))
 		}
 		if errs := r.dev.Errors(); len(errs) > 0 {
 			t.Errorf("virtual printer errors: %v", errs)
 		}
+	}
+}
+
+var pngDir = flag.String("png", "", "copy the round trip's rendered pages to this directory, to look at")
+
+func keepPNG(t *testing.T, src, name string) {
+	if *pngDir == "" {
+		return
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*pngDir, name), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -107,8 +107,8 @@ type TestPage struct {
 // within 10 minutes; after that it must be taken (or booked) again. Short
 // enough for one line on 58 mm paper.
 const (
-	missedRuleWalkIn  = "过号10分钟内可恢复,逾时重新取号"
-	missedRuleBooking = "过号10分钟内可恢复,逾时重新预约"
+	missedRuleWalkIn  = "过号10分钟内可恢复，逾时重新取号"
+	missedRuleBooking = "过号10分钟内可恢复，逾时重新预约"
 )
 
 const timeLayout = "2006-01-02 15:04"
@@ -171,11 +171,11 @@ func Slip(s BookingSlip) *Doc {
 		Rule{},
 		Row{Left: "预约码", Right: s.Code, Bold: true},
 		Row{Left: "预约人", Right: MaskName(s.Name)},
-		Text{Text: "部门: " + s.Department},
-		Text{Text: "事项: " + s.Matter},
-		Text{Text: "时段: " + s.Period.String()},
-		Text{Text: "取号: 当日 " + pickUpWindow(s.Period) + " 凭身份证或预约码到自助机取号"},
-		Text{Text: "如需取消,请至少提前一天办理,未取号视为爽约。"},
+		Text{Text: "部门：" + s.Department},
+		Text{Text: "事项：" + s.Matter},
+		Text{Text: "时段：" + s.Period.String()},
+		Text{Text: "取号：当日 " + pickUpWindow(s.Period) + " 凭身份证或预约码到自助机取号"},
+		Text{Text: "如需取消，请至少提前一天办理；未取号视为爽约。"},
 		Rule{},
 		QR{Data: s.StatusURL, Module: 5, Level: QRLevelM, Align: AlignCenter},
 		Text{Text: "咨询电话 " + s.Center.Phone, Align: AlignCenter},
@@ -198,9 +198,10 @@ func GuidePrint(g Guide) *Doc {
 		Text{Text: g.Center.Name, Bold: true, Align: AlignCenter},
 		Text{Text: "办事指南", Size: Double, Bold: true, Align: AlignCenter},
 		Text{Text: g.Matter, Size: Tall, Bold: true},
-		Text{Text: g.Department + "  " + g.Code},
+		Text{Text: g.Department},
+		Text{Text: "事项编码 " + groupCode(g.Code)},
 		Rule{},
-		Text{Text: "申请材料:", Bold: true},
+		Text{Text: "申请材料：", Bold: true},
 	)
 	for i, m := range g.Materials {
 		d.Add(Text{Text: fmt.Sprintf("%d. %s", i+1, m)})
@@ -213,7 +214,8 @@ func GuidePrint(g Guide) *Doc {
 		Rule{},
 		QR{Data: g.GuideURL, Module: 5, Level: QRLevelM, Align: AlignCenter},
 		Text{Text: "扫码查看完整办事指南", Align: AlignCenter},
-		Text{Text: "打印时间 " + g.Printed.Format(timeLayout) + "  咨询电话 " + g.Center.Phone, Align: AlignCenter},
+		Text{Text: "打印时间 " + g.Printed.Format(timeLayout), Align: AlignCenter},
+		Text{Text: "咨询电话 " + g.Center.Phone, Align: AlignCenter},
 		Cut{},
 	)
 }
@@ -241,11 +243,22 @@ func Test(t TestPage, p Paper) *Doc {
 		Text{Text: "左 left", Align: AlignLeft},
 		Text{Text: "中 center", Align: AlignCenter},
 		Text{Text: "右 right", Align: AlignRight},
-		Text{Text: "中文样张: 松江区行政服务中心欢迎您。请携带身份证原件及复印件,收费￥50.00。"},
+		Text{Text: "中文样张：松江区行政服务中心欢迎您。请携带身份证原件及复印件，收费￥50.00。"},
 		Text{Text: ruler(p.Columns())},
 		QR{Data: "hallkiosk printer test " + t.Printed.Format(time.RFC3339), Level: QRLevelM, Align: AlignCenter},
 		Cut{},
 	)
+}
+
+// groupCode splits a 33-character business code (K1) after its first 18
+// characters, the issuing body's unified social credit code, so that on
+// 58 mm paper it wraps between its parts rather than one character short
+// of the edge.
+func groupCode(code string) string {
+	if len(code) == 33 {
+		return code[:18] + " " + code[18:]
+	}
+	return code
 }
 
 // ruler is a column ruler ("1234567890123...") one line wide, to check
