@@ -127,6 +127,9 @@ func (e *Engine) RevokeDevice(ctx context.Context, id string) error {
 }
 
 // Heartbeat records a device's health and tells it which cursors moved.
+//
+// TODO: a center crash loses up to one flush interval (5 s) of heartbeats;
+// acceptable for health display, not for anything audited.
 // Heartbeats are kept in memory and written every few seconds by
 // RunTimers (and on Close): device health does not need a synchronous
 // write per device per minute, the tickets do.

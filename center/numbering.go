@@ -214,6 +214,10 @@ func (e *Engine) Lease(ctx context.Context, dev Device, req api.LeaseRequest) (a
 	return l, err
 }
 
+// TODO: numbers of a lease the kiosk never used are not returned to the
+// pool (the day's sequence shows a gap there). Returning them would need
+// the kiosk to release a lease it will provably not issue from again.
+
 // checkLeaseDay allows leases for today and the next workday only: a kiosk
 // prepares for the coming day, not for next month.
 func checkLeaseDay(h *Hall, now time.Time, day string) error {
