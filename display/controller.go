@@ -24,6 +24,12 @@ type ControllerOptions struct {
 	// MaxAnnounceAge skips announcing calls older than this when a display
 	// resumes after a long gap: they still show, but saying them now would
 	// send people to a window that has moved on. Default 5 minutes.
+	//
+	// BUG(hallkiosk): the age compares the center's event time with this
+	// display's clock; a display clock more than MaxAnnounceAge off
+	// silences (or revives) calls. The fix is to keep the offset from the
+	// center's server_time (POST /heartbeat), which the display does not
+	// send yet.
 	MaxAnnounceAge time.Duration
 }
 

@@ -188,9 +188,12 @@ func markMissed(s State, ticket string, missed bool) State {
 	return s
 }
 
-// addWaiting changes a queue's waiting count by d, never below zero. The
-// stream carries calls but not ticket issues, so the counts drift upward
-// between snapshots; the stream client refreshes the snapshot regularly.
+// addWaiting changes a queue's waiting count by d, never below zero.
+//
+// BUG(hallkiosk): the stream carries calls but not ticket issues, so
+// between snapshots the counts miss new tickets (they lag low); the stream
+// client reloads the snapshot every 30 s to correct them. An "issued"
+// event kind in the stream would make them exact.
 func addWaiting(s State, queue string, d int) State {
 	if queue == "" {
 		return s
