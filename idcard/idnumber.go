@@ -1,12 +1,11 @@
 package idcard
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
+
+	"hallkiosk/center/api"
 )
 
 // checkWeights are the ISO 7064 MOD 11-2 weights of the first 17 digits
@@ -20,9 +19,8 @@ const checkChars = "10X98765432"
 // the validators work on: surrounding white space removed and letters
 // upper-cased, so "11010119900307002x " and "11010119900307002X" are the
 // same number whether read from a card or typed on a keypad.
-func NormalizeID(id string) string {
-	return strings.ToUpper(strings.TrimSpace(id))
-}
+// It is center/api's definition, so device and center cannot drift apart.
+func NormalizeID(id string) string { return api.NormalizeID(id) }
 
 // CheckDigit computes the check character of the first 17 digits of a
 // resident ID number (GB 11643, ISO 7064 MOD 11-2).
@@ -80,9 +78,6 @@ func MaskID(id string) string {
 // hall secret over the UTF-8 bytes of NormalizeID(id). The ledger and the
 // center compute the same value from a number typed on a keypad. An empty
 // secret is refused by callers' configuration, not here, so tests can show
-// the algorithm with any key.
-func KeyedHash(secret []byte, id string) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(NormalizeID(id)))
-	return hex.EncodeToString(m.Sum(nil))
-}
+// the algorithm with any key. The hash itself is center/api's KeyedIDHash:
+// one definition for both ends of the wire.
+func KeyedHash(secret []byte, id string) string { return api.KeyedIDHash(secret, id) }
