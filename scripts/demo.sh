@@ -93,7 +93,7 @@ sleep 3
 echo
 echo "demo: center console   http://$center_addr/"
 echo "demo: printed tickets  $out/tickets/NNNN.png (raw ESC/POS beside each as .bin)"
-echo "demo: place a test card: curl -X POST http://127.0.0.1:8092/place -d '{\"file\":\"idcard/testdata/cards/ordinary.json\"}'"
+echo "demo: place a test card: curl -X POST http://127.0.0.1:8092/place -d '{\"file\":\"idcard/testdata/cards/resident.json\"}'"
 echo "demo: device configs   $out/kiosk/device.toml, $out/display/device.toml"
 echo "demo: logs             $out/logs/"
 if ! has hallkiosk kiosk; then
