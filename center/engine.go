@@ -51,6 +51,10 @@ type Engine struct {
 
 	// mu guards the token cache (token hash → device; a revoke clears it)
 	// and the heartbeats not yet written (device → last heartbeat).
+	writes     chan writeReq // to the writer goroutine (writer.go)
+	quit       chan struct{}
+	writerDone chan struct{}
+
 	mu     sync.Mutex
 	tokens map[string]Device
 	seen   map[string]api.Heartbeat
@@ -81,7 +85,10 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		e.sms = &LogSender{Path: opts.Dir + "/sms-outbox.log"}
 	}
 	e.hub = newHub(rdb, opts.StreamKeep)
+	e.writes, e.quit, e.writerDone = make(chan writeReq), make(chan struct{}), make(chan struct{})
+	go e.writer()
 	if err := e.init(ctx); err != nil {
+		e.stopWriter()
 		db.Close()
 		rdb.Close()
 		return nil, err
@@ -115,8 +122,19 @@ func (e *Engine) Close() error {
 	if err := e.flushHeartbeats(context.Background()); err != nil {
 		e.log.Warn("flush heartbeats", logging.KeyErr, err)
 	}
+	e.stopWriter()
 	e.rdb.Close()
 	return e.db.Close()
+}
+
+// stopWriter ends the writer goroutine after the group it is running.
+func (e *Engine) stopWriter() {
+	select {
+	case <-e.quit:
+	default:
+		close(e.quit)
+	}
+	<-e.writerDone
 }
 
 // Now is the engine's clock reading.
@@ -159,34 +177,6 @@ func (w *txn) emit(ctx context.Context, ev api.CallEvent) error {
 		return fmt.Errorf("store call event: %w", err)
 	}
 	w.events = append(w.events, ev)
-	return nil
-}
-
-// write runs fn in one transaction. Any error rolls everything back, so a
-// refused request writes nothing.
-func (e *Engine) write(ctx context.Context, fn func(w *txn) error) error {
-	e.wmu.Lock()
-	defer e.wmu.Unlock()
-
-	tx, err := e.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	w := &txn{tx: tx, now: e.clk.Now()}
-	if err := fn(w); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if n := len(w.events); n > 0 {
-		if err := e.hub.prune(ctx, w, w.events[0].ID, w.events[n-1].ID); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("prune call events: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	e.hub.publish(w.events)
 	return nil
 }
 
