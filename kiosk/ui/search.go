@@ -61,7 +61,7 @@ func (u *UI) hit(h kiosk.Hit) fyne.CanvasObject {
 		if s == "" {
 			return
 		}
-		style := widget.RichTextStyle{SizeName: theme.SizeNameSubHeadingText,
+		style := widget.RichTextStyle{SizeName: theme.SizeNameHeadingText,
 			TextStyle: fyne.TextStyle{Bold: bold}, Inline: true}
 		if bold {
 			style.ColorName = theme.ColorNamePrimary
@@ -83,9 +83,10 @@ func (u *UI) hit(h kiosk.Hit) fyne.CanvasObject {
 	}
 	rt.Refresh()
 	code := h.Code
-	open := NewTile("", h.Department, u.act(func() { u.m.OpenEntry(code) }))
+	open := NewTile("", "", u.act(func() { u.m.OpenEntry(code) }))
 	open.MinH = 3
-	return container.NewStack(open, container.NewPadded(rt))
+	dept := text(h.Department, 0.9, theme.Color(theme.ColorNamePlaceHolder))
+	return container.NewStack(open, container.NewPadded(container.NewVBox(rt, dept)))
 }
 
 func (u *UI) keyboard(st kiosk.State) fyne.CanvasObject {

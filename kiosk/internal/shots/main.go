@@ -1,0 +1,195 @@
+// Command shots opens the kiosk in a real fyne window (run it under Xvfb)
+// with the in-memory fakes, walks through every screen and writes
+// docs/screens/kiosk-*.png from the window canvas. It also reports the time
+// from start to the first frame (T6). It is a documentation tool: the
+// product is `hallkiosk kiosk`.
+//
+//	xvfb-run -a -s "-screen 0 1920x1920x24" go run ./kiosk/internal/shots -out docs/screens
+package main
+
+import (
+	"flag"
+	"fmt"
+		"log"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"golang.org/x/crypto/bcrypt"
+
+	"hallkiosk/center/api"
+	"hallkiosk/internal/fynetheme"
+	"hallkiosk/kiosk"
+	"hallkiosk/kiosk/kiosktest"
+	"hallkiosk/kiosk/ui"
+	"hallkiosk/platform"
+	"hallkiosk/platform/clock"
+)
+
+type step struct {
+	name string
+	do   func(r *run)
+}
+
+type run struct {
+	k *kiosktest.Kit
+	m *kiosk.Machine
+	u *ui.UI
+	c *clock.Fake
+}
+
+func main() {
+	out := flag.String("out", "docs/screens", "directory for the PNGs")
+	landscape := flag.Bool("landscape", false, "1920×1080 instead of 1080×1920")
+	flag.Parse()
+	start := time.Now()
+	font, err := platform.FindCJKFont("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	th, err := fynetheme.Load(font, fynetheme.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	a := app.NewWithID("hallkiosk.shots")
+	w := a.NewWindow("hallkiosk")
+	size, prefix := fyne.NewSize(1080, 1920), "kiosk-"
+	if *landscape {
+		size, prefix = fyne.NewSize(1920, 1080), "kiosk-landscape-"
+	}
+	w.Resize(size)
+	w.SetFixedSize(true)
+	r := &run{k: kiosktest.NewKit(),
+		c: clock.NewFake(time.Date(2026, 12, 3, 9, 5, 0, 0, time.FixedZone("CST", 8*3600)))}
+	hash, _ := bcrypt.GenerateFromPassword([]byte("2468"), bcrypt.MinCost)
+	var runner lateRunner
+	r.m = kiosk.New(r.k.Ports(), r.c, &runner, kiosk.Options{PINHash: hash})
+	r.u = ui.New(a, w, r.m, ui.Options{Theme: th, Portrait: !*landscape, Clock: r.c})
+	runner.r = r.u.Runner()
+	w.Show()
+	go func() {
+		first := time.Now()
+		fyne.DoAndWait(func() { _ = w.Canvas().Capture() })
+		fmt.Printf("T6 first frame: %v after start (window shown %v)\n",
+			time.Since(start).Round(time.Millisecond), first.Sub(start).Round(time.Millisecond))
+		steps := script(*landscape)
+		for _, s := range steps {
+			fyne.DoAndWait(func() { s.do(r); r.u.Flush() })
+			time.Sleep(400 * time.Millisecond) // async replies land through fyne.Do
+			fyne.DoAndWait(func() { r.u.Flush() })
+			time.Sleep(200 * time.Millisecond)
+			if s.name != "" {
+				save(w, filepath.Join(*out, prefix+s.name+".png"))
+			}
+		}
+		fyne.Do(a.Quit)
+	}()
+	a.Run()
+}
+
+// lateRunner lets the machine be built before the UI that runs its calls.
+type lateRunner struct{ r kiosk.Runner }
+
+func (l *lateRunner) Go(work func() func()) { l.r.Go(work) }
+
+// save grabs the X screen with ImageMagick's import: fyne's Capture on
+// the GL driver under Xvfb returns a blank image, the X server has the
+// real pixels.
+func save(w fyne.Window, path string) {
+	sz := w.Canvas().Size()
+	geom := fmt.Sprintf("%dx%d+0+0", int(sz.Width), int(sz.Height))
+	cmd := exec.Command("import", "-window", "root", "-crop", geom, "+repage", path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		log.Fatalf("import %s: %v: %s", path, err, out)
+	}
+	fmt.Println("wrote", path)
+}
+
+const (
+	idAlice = "310117198001010019"
+	matterA = "113101170024224311431011700100001"
+)
+
+func card(r *run) {
+	r.m.CardEvent(kiosk.CardEvent{Kind: kiosk.CardPlaced, Card: kiosktest.Card{ID: idAlice, Name: "张三"}})
+}
+
+func script(landscape bool) []step {
+	walk := func(r *run) {
+		r.m.Home()
+		r.m.StartWalkIn()
+		r.m.PickDepartment("区市场监管局")
+	}
+	if landscape {
+		return []step{{"home", func(r *run) {}}, {"departments", func(r *run) { walk(r); r.m.Back() }},
+			{"ticket", func(r *run) {
+				walk(r)
+				r.m.PickMatter(matterA)
+				r.m.ConfirmTicket()
+			}},
+			{"search", func(r *run) { r.m.Home(); r.m.StartSearch(); r.m.SearchKey('q'); r.m.SearchKey('y') }}}
+	}
+	return []step{
+		{"home", func(r *run) {}},
+		{"attract", func(r *run) { r.c.Advance(100 * time.Second); r.m.Tick() }},
+		{"checkin", func(r *run) { r.m.Touch(); r.m.StartCheckIn() }},
+		{"keypad-id", func(r *run) {
+			r.m.UseKeypad(kiosk.KeypadID)
+			for _, c := range "31011719850615" {
+				r.m.Key(c)
+			}
+		}},
+		{"bookings", func(r *run) {
+			r.m.Home()
+			r.k.Tickets.AddBooking(kiosk.Booking{Code: "123456", NameMasked: "张*", Matter: matterA,
+				Queue: "A", Day: "2026-12-03", Start: "09:00", End: "09:30", Status: api.BookingBooked}, idAlice)
+			card(r)
+		}},
+		{"ticket-booked", func(r *run) { r.m.CheckInBooking("123456") }},
+		{"departments", func(r *run) { walk(r); r.m.Back() }},
+		{"matters", func(r *run) { walk(r) }},
+		{"confirm", func(r *run) { r.m.PickMatter(matterA) }},
+		{"ticket", func(r *run) { r.m.ConfirmTicket() }},
+		{"quota", func(r *run) {
+			r.k.Tickets.Quota["A"] = 0
+			walk(r)
+			r.m.PickMatter(matterA)
+			r.m.ConfirmTicket()
+		}},
+		{"card-needed", func(r *run) { r.m.Do(kiosk.ActBook) }},
+		{"days", func(r *run) { card(r) }},
+		{"slots", func(r *run) { r.m.PickDay("2026-12-04") }},
+		{"keypad-phone", func(r *run) {
+			r.m.PickSlot("09:00")
+			for _, c := range "13912345678" {
+				r.m.Key(c)
+			}
+		}},
+		{"book-confirm", func(r *run) { r.m.Submit() }},
+		{"book-done", func(r *run) { r.m.ConfirmBooking() }},
+		{"search", func(r *run) { r.m.Home(); r.m.StartSearch(); r.m.SearchKey('q'); r.m.SearchKey('y') }},
+		{"detail", func(r *run) { r.m.OpenEntry(matterA) }},
+		{"lapsed", func(r *run) {
+			r.m.Home()
+			r.c.Advance(3 * time.Hour)
+			card(r)
+		}},
+		{"paper-out", func(r *run) { r.m.Home(); r.m.PrinterChanged(kiosk.PrinterPaperOut) }},
+		{"offline-en", func(r *run) {
+			r.m.PrinterChanged(kiosk.PrinterPaperLow)
+			r.k.Link.Set(false)
+			r.m.Tick()
+			r.m.ToggleLang()
+		}},
+		{"large", func(r *run) { r.m.Home(); r.k.Link.Set(true); r.m.Tick(); r.m.ToggleLarge() }},
+		{"", func(r *run) { r.m.ToggleLarge(); r.m.CornerDown(); r.c.Advance(6 * time.Second); r.m.Tick() }},
+		{"maint", func(r *run) {
+			for _, c := range "2468" {
+				r.m.Key(c)
+			}
+			r.m.Submit()
+		}},
+	}
+}
