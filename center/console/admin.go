@@ -84,7 +84,20 @@ func (c *Console) adminData(ctx context.Context) (adminData, error) {
 	}
 	d.Notices = notices.Notices
 	d.Users, err = c.store.Users(ctx)
+	d.local(now.Location())
 	return d, err
+}
+
+// local puts the page's times on the hall's clock.
+func (d *adminData) local(loc *time.Location) {
+	d.KBAt = d.KBAt.In(loc)
+	for i := range d.Drafts {
+		d.Drafts[i].ImportedAt = d.Drafts[i].ImportedAt.In(loc)
+		d.Drafts[i].ReviewedAt = d.Drafts[i].ReviewedAt.In(loc)
+	}
+	for i := range d.Notices {
+		d.Notices[i].Until = d.Notices[i].Until.In(loc)
+	}
 }
 
 // deviceRows shows each device's health: online, version, the printer's

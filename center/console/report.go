@@ -202,22 +202,31 @@ func waitOf(h *center.Hall, now time.Time, t center.TicketRecord) time.Duration 
 }
 
 // staff computes S2 from the staff log: calls, recalls and misses as
-// logged; service time and ratings of the tickets the staff member called
-// and that were finished at that window.
+// logged; service time and rating of a finished ticket go to the staff
+// member whose call was its last (a reinstated ticket is called twice).
 func (rep *Report) staff(log []StaffAction, recs []center.TicketRecord) {
 	byID := map[string]center.TicketRecord{}
 	for _, t := range recs {
 		byID[t.ID] = t
 	}
+	lastCall := map[string]int{}
+	for i, a := range log {
+		if a.Action == "call" {
+			lastCall[a.TicketID] = i
+		}
+	}
 	idx := map[string]int{}
-	for _, a := range log {
-		i, ok := idx[a.User]
+	for i, a := range log {
+		if a.Action != "call" && a.Action != "recall" && a.Action != "missed" {
+			continue // leaders' reinstating and clearing are not window work
+		}
+		j, ok := idx[a.User]
 		if !ok {
-			i = len(rep.Staff)
-			idx[a.User] = i
+			j = len(rep.Staff)
+			idx[a.User] = j
 			rep.Staff = append(rep.Staff, StaffFigures{User: a.User})
 		}
-		rep.Staff[i].count(a, byID)
+		rep.Staff[j].count(a, byID, lastCall[a.TicketID] == i)
 	}
 	for i := range rep.Staff {
 		if s := &rep.Staff[i]; s.Finished > 0 {
@@ -227,12 +236,13 @@ func (rep *Report) staff(log []StaffAction, recs []center.TicketRecord) {
 	sort.Slice(rep.Staff, func(i, j int) bool { return rep.Staff[i].User < rep.Staff[j].User })
 }
 
-func (s *StaffFigures) count(a StaffAction, byID map[string]center.TicketRecord) {
+func (s *StaffFigures) count(a StaffAction, byID map[string]center.TicketRecord, last bool) {
 	switch a.Action {
 	case "call":
 		s.Calls++
 		t, ok := byID[a.TicketID]
-		if ok && t.Status == api.TicketFinished && t.Window == a.Window && !t.CalledAt.IsZero() {
+		if ok && last && t.Status == api.TicketFinished && t.Window == a.Window &&
+			!t.CalledAt.IsZero() {
 			s.Finished++
 			s.ServiceMin += t.FinishedAt.Sub(t.CalledAt).Minutes()
 			s.Ratings.add(t.Rating)

@@ -26,6 +26,9 @@ type row struct {
 }
 
 func (c *Console) rowOf(h *center.Hall, now time.Time, t center.TicketRecord) row {
+	loc := h.Location() // staff read times on the hall's clock
+	t.IssuedAt, t.CalledAt = t.IssuedAt.In(loc), t.CalledAt.In(loc)
+	t.MissedAt, t.FinishedAt = t.MissedAt.In(loc), t.FinishedAt.In(loc)
 	r := row{TicketRecord: t, Booked: t.Kind == api.KindBooked}
 	if m := h.Matter(t.Matter); m != nil {
 		r.MatterName = m.Name
