@@ -88,7 +88,12 @@ type encoder struct {
 }
 
 func newEncoder(f Format) *encoder {
-	return &encoder{f: f, gb: simplifiedchinese.GB18030.NewEncoder(), buf: make([]byte, 0, 2048), align: 255, size: Size{-1, -1}, bold: -1}
+	return &encoder{
+		f:     f,
+		gb:    simplifiedchinese.GB18030.NewEncoder(),
+		buf:   make([]byte, 0, 2048),
+		align: 255, size: Size{-1, -1}, bold: -1,
+	}
 }
 
 func (e *encoder) put(b []byte) { e.buf = append(e.buf, b...) }

@@ -29,26 +29,58 @@ var advice = map[error]struct {
 	citizen Message
 	tech    string
 }{
-	ErrPaperEnd: {Message{"打印纸已用完，请联系工作人员。", "The printer is out of paper. Please ask a member of staff."},
-		"load a new paper roll and close the cover"},
-	ErrCoverOpen: {Message{"打印机盖未关好，请联系工作人员。", "The printer cover is open. Please ask a member of staff."},
-		"close the printer cover until it clicks"},
-	ErrOffline: {Message{"打印机暂停服务，请联系工作人员。", "The printer is not ready. Please ask a member of staff."},
-		"the printer reports offline: check the cover, paper and error light, then power-cycle it"},
-	ErrNoReply: {Message{"打印机暂停服务，请联系工作人员。", "The printer is not ready. Please ask a member of staff."},
-		"no answer from the printer: check its power, the serial cable and the configured port and baud rate"},
-	ErrFault: {Message{"打印机故障，请联系工作人员。", "The printer has a fault. Please ask a member of staff."},
-		"printer error (cutter jam or mechanism): clear the cutter, then power-cycle the printer"},
-	ErrBadReply: {Message{"打印机暂停服务，请联系工作人员。", "The printer is not ready. Please ask a member of staff."},
-		"the printer answered garbage: check the baud rate and that the port really is the printer"},
-	ErrWriteStalled: {Message{"打印未完成，请联系工作人员。", "Printing did not finish. Please ask a member of staff."},
-		"the printer stopped taking data: check paper, cable and power; the ticket may be partly printed"},
-	ErrWriteFailed: {Message{"打印未完成，请联系工作人员。", "Printing did not finish. Please ask a member of staff."},
-		"writing to the port failed: check the cable and the USB adapter"},
-	ErrQRData: {Message{"凭条无法打印，请联系工作人员。", "This slip cannot be printed. Please ask a member of staff."},
-		"the QR code data is too long for the paper: shorten the URL in the configuration"},
-	ErrClosed: {Message{"打印机暂停服务，请联系工作人员。", "The printer is not ready. Please ask a member of staff."},
-		"the printer driver was closed: restart the kiosk service"},
+	ErrPaperEnd: {
+		Message{"打印纸已用完，请联系工作人员。",
+			"The printer is out of paper. Please ask a member of staff."},
+		"load a new paper roll and close the cover",
+	},
+	ErrCoverOpen: {
+		Message{"打印机盖未关好，请联系工作人员。",
+			"The printer cover is open. Please ask a member of staff."},
+		"close the printer cover until it clicks",
+	},
+	ErrOffline: {
+		Message{"打印机暂停服务，请联系工作人员。",
+			"The printer is not ready. Please ask a member of staff."},
+		"the printer reports offline: check the cover, paper and error light, then power-cycle it",
+	},
+	ErrNoReply: {
+		Message{"打印机暂停服务，请联系工作人员。",
+			"The printer is not ready. Please ask a member of staff."},
+		"no answer from the printer: check its power, the serial cable, " +
+			"and the configured port and baud rate",
+	},
+	ErrFault: {
+		Message{"打印机故障，请联系工作人员。",
+			"The printer has a fault. Please ask a member of staff."},
+		"printer error (cutter jam or mechanism): clear the cutter, then power-cycle the printer",
+	},
+	ErrBadReply: {
+		Message{"打印机暂停服务，请联系工作人员。",
+			"The printer is not ready. Please ask a member of staff."},
+		"the printer answered garbage: check the baud rate and that the port really is the printer",
+	},
+	ErrWriteStalled: {
+		Message{"打印未完成，请联系工作人员。",
+			"Printing did not finish. Please ask a member of staff."},
+		"the printer stopped taking data: check paper, cable and power; " +
+			"the ticket may be partly printed",
+	},
+	ErrWriteFailed: {
+		Message{"打印未完成，请联系工作人员。",
+			"Printing did not finish. Please ask a member of staff."},
+		"writing to the port failed: check the cable and the USB adapter",
+	},
+	ErrQRData: {
+		Message{"凭条无法打印，请联系工作人员。",
+			"This slip cannot be printed. Please ask a member of staff."},
+		"the QR code data is too long for the paper: shorten the URL in the configuration",
+	},
+	ErrClosed: {
+		Message{"打印机暂停服务，请联系工作人员。",
+			"The printer is not ready. Please ask a member of staff."},
+		"the printer driver was closed: restart the kiosk service",
+	},
 }
 
 // Error is a failed printer operation: what was attempted, which kind of

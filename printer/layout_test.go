@@ -13,7 +13,8 @@ import (
 )
 
 // TestLayoutGoldens compares every layout's bytes at both widths with
-// testdata/golden/<layout>-<paper>.bin (go test -update rewrites them), and
+// testdata/golden/<layout>-<paper>.bin and its listing .txt (go test
+// -update rewrites them), and
 // checks each stream on the virtual printer: no unknown command, no line the
 // printer had to break itself.
 func TestLayoutGoldens(t *testing.T) {
@@ -24,7 +25,11 @@ func TestLayoutGoldens(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, filepath.Join("testdata", "golden", fmt.Sprintf("%s-%d.bin", name, p)), enc.Bytes)
+				base := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%d", name, p))
+				checkGolden(t, base+".bin", enc.Bytes)
+				// The listing is for reviewers: the same stream, one command
+				// a line.
+				checkGolden(t, base+".txt", []byte(printertest.Listing(enc.Bytes)))
 				page := playOne(t, p, enc.Bytes)
 				if page.AutoWrapped != 0 {
 					t.Errorf("printer broke %d lines itself: the driver's wrapping is wrong", page.AutoWrapped)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"hallkiosk/platform/logging"
 )
 
 // Result is what became of one print job. It is returned with every error
@@ -54,7 +56,8 @@ func (d *Driver) Print(ctx context.Context, doc *Doc) (Result, error) {
 	res.Sent, err = d.write(ctx, enc.Bytes)
 	res.Reached = res.Sent > 0 || errors.Is(err, ErrWriteStalled)
 	if err != nil {
-		d.opts.Log.Error("print job failed while writing", "sent", res.Sent, "total", res.Total, "err", err)
+		d.opts.Log.Error("print job failed while writing",
+			"sent", res.Sent, "total", res.Total, logging.KeyErr, err)
 		return res, err
 	}
 
@@ -129,7 +132,8 @@ func (d *Driver) write1(ctx context.Context, b []byte, deadline <-chan time.Time
 		return r.n, nil
 	case <-deadline:
 		d.abandon()
-		return 0, newError("print", ErrWriteStalled, fmt.Errorf("no progress within %v", d.opts.WriteTimeout))
+		cause := fmt.Errorf("job not written within %v", d.opts.WriteTimeout)
+		return 0, newError("print", ErrWriteStalled, cause)
 	case <-ctx.Done():
 		d.abandon()
 		return 0, newError("print", ErrWriteStalled, ctx.Err())

@@ -30,7 +30,8 @@ type SelfTestReport struct {
 // SelfTest reads the status and firmware version and prints the test page.
 // It fails, with the technician's advice in the error, when the printer
 // cannot print or the page does not come out cleanly.
-func SelfTest(ctx context.Context, d *Driver, page TestPage, now func() time.Time) (SelfTestReport, error) {
+func SelfTest(ctx context.Context, d *Driver, page TestPage,
+	now func() time.Time) (SelfTestReport, error) {
 	rep := SelfTestReport{Printer: d.String()}
 	st, err := d.Status(ctx)
 	if err != nil {

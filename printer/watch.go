@@ -34,7 +34,8 @@ func errText(err error) string {
 // change, so the kiosk can stop offering tickets the moment the paper runs
 // out and the center sees device health. The channel is closed when ctx
 // ends. A slow receiver delays polling rather than losing a change.
-func Watch(ctx context.Context, src StatusSource, every time.Duration, clk clock.Clock) <-chan Change {
+func Watch(ctx context.Context, src StatusSource, every time.Duration,
+	clk clock.Clock) <-chan Change {
 	out := make(chan Change)
 	go func() {
 		defer close(out)

@@ -31,7 +31,9 @@ kiosk opens PATH as its printer port. Every byte is decoded; a command the
 printer does not know is logged as an error with its stream offset. Each
 cut page is saved as DIR/NNNN.png (rendered at the paper's dot width) and
 DIR/NNNN.bin (the bytes received since the previous cut). Status requests
-(DLE EOT) are answered from a state the control endpoint switches.
+(DLE EOT) are answered from a state the control endpoint switches. Page
+cuts and state changes are logged; run 'hallsim --log-level debug printer'
+to log every command received, with its offset.
 
 `
 

@@ -2,6 +2,8 @@ package printertest
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -336,4 +338,33 @@ func charLen(b []byte, chinese bool) int {
 		return 4
 	}
 	return -1
+}
+
+// Listing returns one line per command, "offset  command  detail", for
+// reading a byte stream (golden files, logs) without a hex dump.
+func Listing(b []byte) string {
+	var sb strings.Builder
+	for _, c := range Decode(b) {
+		line := fmt.Sprintf("%5d  %-9s %s", c.Off, c.Op, c.detail())
+		sb.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	return sb.String()
+}
+
+func (c Cmd) detail() string {
+	switch c.Op {
+	case OpText:
+		return strconv.Quote(c.Text)
+	case OpQRStore:
+		return strconv.Quote(string(c.Data))
+	case OpUnknown:
+		return "ERROR " + c.Err
+	case OpSize:
+		return fmt.Sprintf("%#02x (%dx%d)", c.Arg, c.Arg>>4&7+1, c.Arg&7+1)
+	case OpCut:
+		return fmt.Sprintf("%d %d", c.Arg, c.Arg2)
+	case OpLF, OpInit, OpChineseOn, OpChineseOff, OpQRPrint:
+		return ""
+	}
+	return strconv.Itoa(c.Arg)
 }
