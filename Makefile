@@ -13,7 +13,7 @@ LDFLAGS   := -X hallkiosk/internal/buildinfo.Version=$(VERSION) -X hallkiosk/int
 # .ttc collections), sqlite3 for inspecting ledgers, espeak-ng and alsa-utils
 # for the display's offline voice, imagemagick for screenshots.
 DEB_PKGS  := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth fonts-droid-fallback sqlite3 ca-certificates \
-             espeak-ng alsa-utils imagemagick
+             espeak-ng alsa-utils imagemagick chromium
 # Slow suites (crash loops, load, end-to-end) run when this is set.
 export HALLKIOSK_SLOW ?= 1
 
