@@ -24,12 +24,8 @@ type ControllerOptions struct {
 	// MaxAnnounceAge skips announcing calls older than this when a display
 	// resumes after a long gap: they still show, but saying them now would
 	// send people to a window that has moved on. Default 5 minutes.
-	//
-	// BUG(hallkiosk): the age compares the center's event time with this
-	// display's clock; a display clock more than MaxAnnounceAge off
-	// silences (or revives) calls. The fix is to keep the offset from the
-	// center's server_time (POST /heartbeat), which the display does not
-	// send yet.
+	// The age is taken on the center's clock: this display's clock plus the
+	// offset SetClockOffset last gave (from the heartbeat's server_time).
 	MaxAnnounceAge time.Duration
 }
 
@@ -44,6 +40,16 @@ type Controller struct {
 	mu       sync.Mutex
 	st       State
 	streamID int64
+	offset   time.Duration // center clock minus ours
+}
+
+// SetClockOffset records the center's clock minus this display's, so the
+// age of a call is judged on the center's clock even when the box's clock
+// is wrong.
+func (c *Controller) SetClockOffset(d time.Duration) {
+	c.mu.Lock()
+	c.offset = d
+	c.mu.Unlock()
 }
 
 // NewController starts from a cached state.
@@ -92,6 +98,7 @@ func (c *Controller) Event(ev api.CallEvent) {
 	now := c.o.Clock.Now()
 	c.mu.Lock()
 	c.streamID = max(c.streamID, ev.ID)
+	centerNow := now.Add(c.offset)
 	c.mu.Unlock()
 	c.update(true, func(s State) State {
 		s = Apply(s, ev)
@@ -103,9 +110,9 @@ func (c *Controller) Event(ev api.CallEvent) {
 	}
 	call := Call{EventID: ev.ID, TicketID: ev.TicketID, Number: ev.Number, Queue: ev.Queue,
 		Window: ev.Window, Time: ev.Time, Recall: ev.Kind == api.CallKindRecalled}
-	if !ev.Time.IsZero() && now.Sub(ev.Time) > c.o.MaxAnnounceAge {
+	if age := centerNow.Sub(ev.Time); !ev.Time.IsZero() && age > c.o.MaxAnnounceAge {
 		c.log.Info("old call shown but not announced", logging.KeyTicket, ev.Number,
-			"age", now.Sub(ev.Time).Round(time.Second))
+			"age", age.Round(time.Second))
 		return
 	}
 	if c.o.Announce != nil {

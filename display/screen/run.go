@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"hallkiosk/center/api"
 	"hallkiosk/display"
 	"hallkiosk/display/stream"
 	"hallkiosk/display/voice"
+	"hallkiosk/internal/buildinfo"
 	"hallkiosk/internal/fynetheme"
 	"hallkiosk/platform"
 	"hallkiosk/platform/logging"
@@ -50,7 +53,8 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	w := newWindow(a, cfg, scr)
 	scr.Show(cache.State, time.Now())
 
-	ann := voice.New(voiceOptions(cfg, o, log))
+	vo := voiceOptions(cfg, o, log)
+	ann := voice.New(vo)
 	ctrl := display.NewController(cache, display.ControllerOptions{
 		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now()) }) },
 		Announce: ann.Enqueue,
@@ -67,6 +71,7 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	go ann.Run(ctx)
 	go client.Run(ctx, ctrl)
 	go animate(ctx, scr)
+	go beat(ctx, client, ctrl, health(vo), log)
 	go quitWhenDone(ctx, a, w, o, log)
 	w.ShowAndRun()
 	return nil
@@ -144,6 +149,45 @@ func newClient(cfg *platform.Config, log, root *slog.Logger, lastID int64) (*str
 		return nil, fmt.Errorf("display: %w", err)
 	}
 	return stream.New(stream.Options{URL: cfg.Center.URL, Token: token, HTTP: hc, Log: root}, lastID), nil
+}
+
+// HeartbeatEvery is how often the display reports to the center's device
+// health and re-reads the center's clock.
+const HeartbeatEvery = time.Minute
+
+// beat posts a heartbeat every HeartbeatEvery; its reply gives the center's
+// clock, which the controller uses to judge a call's age.
+func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
+	static map[string]string, log *slog.Logger) {
+	started := time.Now()
+	for {
+		h := maps.Clone(static)
+		h["stream"] = string(ctrl.State().Link)
+		off, err := c.Beat(ctx, api.Heartbeat{Version: buildinfo.Version,
+			Uptime: int64(time.Since(started).Seconds()), Health: h})
+		if err != nil {
+			log.Info("heartbeat not delivered", logging.KeyErr, err)
+		} else {
+			ctrl.SetClockOffset(off)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(HeartbeatEvery):
+		}
+	}
+}
+
+// health names what the display lacks, for the center's device page.
+func health(vo voice.Options) map[string]string {
+	h := map[string]string{"voice": "ok", "audio": "ok"}
+	if vo.Engine == nil {
+		h["voice"] = voice.ErrNoEngine.Error()
+	}
+	if vo.Sink == nil {
+		h["audio"] = voice.ErrNoPlayer.Error()
+	}
+	return h
 }
 
 // animate drives the clock, the flash and the marquee. Every change goes

@@ -182,3 +182,34 @@ func TestRealCenterRestartResumesFromCache(t *testing.T) {
 		t.Fatalf("after restart announced %v, want exactly %v", got, missed)
 	}
 }
+
+// The heartbeat reply carries the center's clock; with that offset a
+// display whose own clock is hours off (here: the real clock against the
+// test center's morning) still judges a fresh call fresh and announces it.
+func TestRealCenterHeartbeatGivesClockOffset(t *testing.T) {
+	env := centertest.Start(t)
+	token := env.Enrol(api.RoleDisplay, "display-test").Token
+	c := stream.New(stream.Options{URL: env.URL, Token: token, Log: slog.New(slog.DiscardHandler)}, 0)
+	off, err := c.Beat(context.Background(), api.Heartbeat{Version: "test",
+		Health: map[string]string{"voice": "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := env.Clock.Now().Sub(time.Now())
+	if d := off - want; d < -5*time.Second || d > 5*time.Second {
+		t.Fatalf("offset %v, want about %v", off, want)
+	}
+
+	rec := &calls{ch: make(chan struct{}, 10)}
+	ctrl := display.NewController(display.Cache{}, display.ControllerOptions{
+		Announce: rec.add, Log: slog.New(slog.DiscardHandler)})
+	ev := api.CallEvent{ID: 1, Kind: api.CallKindCalled, Window: 1, Queue: "A", Number: "A001",
+		TicketID: "t1", Time: env.Clock.Now()}
+	ctrl.Event(ev) // no offset yet: hours old on this clock, shown but not said
+	ctrl.SetClockOffset(off)
+	ev.ID, ev.Number = 2, "A002"
+	ctrl.Event(ev)
+	if got := rec.wait(t, 1); len(got) != 1 || got[0].Number != "A002" {
+		t.Fatalf("announced %v, want only A002", got)
+	}
+}
