@@ -94,12 +94,14 @@ func (d *Doc) Add(b ...Block) *Doc {
 type Block interface{ encode(e *encoder) error }
 
 // Text is a paragraph, wrapped to the paper width at its size. Newlines in
-// Text start new lines.
+// Text start new lines. Hang indents the wrapped lines after the first by
+// that many columns (at most half the line), for numbered lists.
 type Text struct {
 	Text  string
 	Size  Size
 	Bold  bool
 	Align Align
+	Hang  int
 }
 
 // Row is one line with Left at the left edge and Right at the right edge,

@@ -127,12 +127,17 @@ func (e *encoder) line(cells []cell) {
 func (t Text) encode(e *encoder) error {
 	e.style(t.Align, t.Size, t.Bold)
 	cols := e.f.Paper.Columns() / t.Size.w()
+	hang := min(max(t.Hang, 0), cols/2)
+	indent := e.cells(strings.Repeat(" ", hang))
 	for _, par := range strings.Split(t.Text, "\n") {
-		lines := wrap(e.cells(par), cols)
+		lines := wrap(e.cells(par), cols, hang)
 		if len(lines) == 0 {
 			e.line(nil)
 		}
-		for _, l := range lines {
+		for i, l := range lines {
+			if i > 0 {
+				l = append(indent[:hang:hang], l...)
+			}
 			e.line(l)
 		}
 	}
@@ -149,7 +154,7 @@ func (r Row) encode(e *encoder) error {
 		e.line(append(append(left, gap...), right...))
 		return nil
 	}
-	for _, l := range wrap(left, cols) {
+	for _, l := range wrap(left, cols, 0) {
 		e.line(l)
 	}
 	return Text{Text: r.Right, Bold: r.Bold, Align: AlignRight}.encode(e)

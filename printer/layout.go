@@ -204,7 +204,8 @@ func GuidePrint(g Guide) *Doc {
 		Text{Text: "申请材料：", Bold: true},
 	)
 	for i, m := range g.Materials {
-		d.Add(Text{Text: fmt.Sprintf("%d. %s", i+1, m)})
+		num := fmt.Sprintf("%d. ", i+1)
+		d.Add(Text{Text: num + m, Hang: len(num)})
 	}
 	return d.Add(
 		Rule{},

@@ -5,10 +5,17 @@ package printer
 // between any two characters; spaces at a break are dropped. A line never
 // starts with closing punctuation when the previous character can move down
 // with it.
-func wrap(cs []cell, cols int) [][]cell {
+//
+// Lines after the first are narrower by hang columns: the caller indents
+// them, so a numbered item's continuation lines up under its text.
+func wrap(cs []cell, cols, hang int) [][]cell {
 	var lines [][]cell
 	for len(cs) > 0 {
-		n := fit(cs, cols)
+		w := cols
+		if len(lines) > 0 {
+			w = max(cols-hang, 1)
+		}
+		n := fit(cs, w)
 		lines = append(lines, trimSpace(cs[:n]))
 		cs = cs[n:]
 		for len(cs) > 0 && cs[0].space {
