@@ -26,7 +26,8 @@ const (
 // departments cannot be booked), R6 (workday, a bookable period, slot
 // capacity, at least one day ahead), R11 (no duplicate, no booking while
 // restricted); R4 confirmation goes to the SMS outbox.
-func (e *Engine) CreateBooking(ctx context.Context, channel string, req api.BookingRequest) (api.Booking, error) {
+func (e *Engine) CreateBooking(ctx context.Context, channel string,
+	req api.BookingRequest) (api.Booking, error) {
 	if err := checkBookingRequest(req); err != nil {
 		return api.Booking{}, err
 	}
@@ -109,7 +110,8 @@ func checkSlot(h *Hall, now time.Time, day, start string) (int, int, error) {
 	if !h.IsWorkday(day) || !ok {
 		return 0, 0, refuse(http.StatusUnprocessableEntity, api.ErrCodeBadPeriod,
 			fmt.Sprintf("R6: %s %s is not a bookable slot", day, start),
-			"只能预约工作日 8:30–11:30、13:00–16:30 的时段", "Bookings are for workdays, 8:30–11:30 and 13:00–16:30.")
+			"只能预约工作日 8:30–11:30、13:00–16:30 的时段",
+			"Bookings are for workdays, 8:30–11:30 and 13:00–16:30.")
 	}
 	today, _ := time.ParseInLocation(api.DayLayout, h.Day(now), h.Location())
 	if d.Before(today.AddDate(0, 0, h.Booking.MinDaysAhead)) {
@@ -135,7 +137,8 @@ func (e *Engine) checkPerson(ctx context.Context, w *txn, h *Hall, idHash string
 		return refuse(http.StatusForbidden, api.ErrCodeRestricted,
 			"R11: applicant restricted after repeated no-shows until "+until,
 			"因多次预约未到，"+until+"前暂停预约服务，可现场取号办理",
-			"Booking is suspended until "+until+" after repeated no-shows; you may still take a ticket on the day.")
+			"Booking is suspended until "+until+" after repeated no-shows; "+
+				"you may still take a ticket on the day.")
 	}
 	var n int
 	err = w.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bookings WHERE id_hash = ? AND
@@ -238,7 +241,8 @@ func (e *Engine) daySlots(ctx context.Context, q querier, h *Hall, queue, day st
 	}
 	var out []api.Slot
 	for i, p := range h.periods {
-		for m := p.from; m+h.Booking.SlotMinutes <= p.to && len(out) < n; m += h.Booking.SlotMinutes {
+		step := h.Booking.SlotMinutes
+		for m := p.from; m+step <= p.to && len(out) < n; m += step {
 			free := h.slotCapacity(queue, i) - taken[formatHM(m)]
 			if free > 0 {
 				out = append(out, api.Slot{Day: day, Start: formatHM(m),
@@ -351,7 +355,8 @@ func (e *Engine) CancelBooking(ctx context.Context, req api.CancelRequest) (api.
 	return b, err
 }
 
-func (e *Engine) cancel(ctx context.Context, w *txn, h *Hall, req api.CancelRequest) (api.Booking, error) {
+func (e *Engine) cancel(ctx context.Context, w *txn, h *Hall,
+	req api.CancelRequest) (api.Booking, error) {
 	var name, idHash, phone string
 	err := w.tx.QueryRowContext(ctx, `SELECT name, id_hash, phone FROM bookings WHERE code = ?`,
 		req.Code).Scan(&name, &idHash, &phone)
@@ -429,7 +434,8 @@ func checkPickup(h *Hall, now time.Time, b api.Booking) error {
 	case api.BookingNoShow, api.BookingCleared:
 		return refuse(http.StatusConflict, api.ErrCodeBookingVoid, "R12: booking is void",
 			"预约已过取号时间作废，请重新预约或现场取号",
-			"This booking expired at the end of its pick-up time; please book again or take a ticket.")
+			"This booking expired at the end of its pick-up time; "+
+				"please book again or take a ticket.")
 	case api.BookingCheckedIn:
 		return conflict(api.ErrCodeConflict, "booking already checked in")
 	case api.BookingCancelled:

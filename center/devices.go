@@ -26,7 +26,8 @@ func validRole(r string) bool {
 }
 
 // NewEnrolCode makes a one-time enrolment code for one device of a role.
-func (e *Engine) NewEnrolCode(ctx context.Context, req api.EnrolCodeRequest) (api.EnrolCode, error) {
+func (e *Engine) NewEnrolCode(ctx context.Context,
+	req api.EnrolCodeRequest) (api.EnrolCode, error) {
 	if !validRole(req.Role) {
 		return api.EnrolCode{}, badRequest("role: want kiosk, display or console, got %q", req.Role)
 	}
@@ -55,9 +56,9 @@ func (e *Engine) Enrol(ctx context.Context, req api.EnrolRequest) (api.EnrolResp
 	err := e.write(ctx, func(w *txn) error {
 		var role, name, used string
 		var expires int64
+		codeHash := tokenHash(strings.ToUpper(strings.TrimSpace(req.Code)))
 		err := w.tx.QueryRowContext(ctx, `SELECT role, name, expires_at, used_by FROM
-			enrol_codes WHERE code_hash = ?`, tokenHash(strings.ToUpper(strings.TrimSpace(req.Code)))).
-			Scan(&role, &name, &expires, &used)
+			enrol_codes WHERE code_hash = ?`, codeHash).Scan(&role, &name, &expires, &used)
 		if err == sql.ErrNoRows || used != "" || w.now.UnixNano() > expires {
 			return &Refusal{Status: http.StatusForbidden, Err: api.Error{
 				Code: api.ErrCodeEnrolCode, Message: "enrolment code unknown, used or expired"}}
@@ -72,8 +73,8 @@ func (e *Engine) Enrol(ctx context.Context, req api.EnrolRequest) (api.EnrolResp
 		if role == api.RoleKiosk {
 			out.HallKey = hex.EncodeToString(e.secret)
 		}
-		if _, err := w.tx.ExecContext(ctx, `UPDATE enrol_codes SET used_by = ? WHERE code_hash = ?`,
-			out.DeviceID, tokenHash(strings.ToUpper(strings.TrimSpace(req.Code)))); err != nil {
+		if _, err := w.tx.ExecContext(ctx, `UPDATE enrol_codes SET used_by = ?
+			WHERE code_hash = ?`, out.DeviceID, codeHash); err != nil {
 			return err
 		}
 		_, err = w.tx.ExecContext(ctx, `INSERT INTO devices (id, name, role, token_hash,
@@ -133,9 +134,11 @@ func (e *Engine) RevokeDevice(ctx context.Context, id string) error {
 // Heartbeats are kept in memory and written every few seconds by
 // RunTimers (and on Close): device health does not need a synchronous
 // write per device per minute, the tickets do.
-func (e *Engine) Heartbeat(ctx context.Context, dev Device, hb api.Heartbeat) (api.HeartbeatAck, error) {
+func (e *Engine) Heartbeat(ctx context.Context, dev Device,
+	hb api.Heartbeat) (api.HeartbeatAck, error) {
 	if len(hb.Health) > 32 || len(hb.Version) > 64 {
-		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries, version 64 bytes")
+		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries, " +
+			"version 64 bytes")
 	}
 	e.mu.Lock()
 	e.seen[dev.ID], e.seenAt[dev.ID] = hb, e.clk.Now()
@@ -209,7 +212,8 @@ func (e *Engine) Devices(ctx context.Context) ([]DeviceHealth, error) {
 		var d DeviceHealth
 		var seen int64
 		var health string
-		if err := rows.Scan(&d.ID, &d.Name, &d.Role, &seen, &d.Version, &health, &d.Revoked); err != nil {
+		err := rows.Scan(&d.ID, &d.Name, &d.Role, &seen, &d.Version, &health, &d.Revoked)
+		if err != nil {
 			return nil, err
 		}
 		d.LastSeen = time.Unix(0, seen)

@@ -129,7 +129,8 @@ func parseSpans(v *validator, field string, in [][2]string) []span {
 		f, err1 := parseHM(p[0])
 		t, err2 := parseHM(p[1])
 		if err1 != nil || err2 != nil || f >= t {
-			v.add(fmt.Sprintf("%s[%d]", field, i), "want [\"HH:MM\", \"HH:MM\"] in order, got %q", p)
+			v.add(fmt.Sprintf("%s[%d]", field, i),
+				"want [\"HH:MM\", \"HH:MM\"] in order, got %q", p)
 			continue
 		}
 		out = append(out, span{f, t})

@@ -65,7 +65,8 @@ func (s *Server) Handler() http.Handler {
 	s.route(mux, "POST "+p+"/bookings/cancel", []string{api.RoleKiosk, roleAdmin}, s.cancel)
 	s.route(mux, "GET "+p+"/slots", []string{api.RoleKiosk, roleAdmin}, s.slots)
 	s.route(mux, "POST "+p+"/tickets", kiosk, s.issue)
-	s.route(mux, "GET "+p+"/tickets/{id}", []string{api.RoleKiosk, api.RoleConsole, roleAdmin}, s.ticket)
+	s.route(mux, "GET "+p+"/tickets/{id}", []string{api.RoleKiosk, api.RoleConsole, roleAdmin},
+		s.ticket)
 	s.route(mux, "POST "+p+"/leases", kiosk, s.lease)
 	s.route(mux, "POST "+p+"/journal", []string{api.RoleKiosk, api.RoleDisplay}, s.journal)
 	s.route(mux, "GET "+p+"/reconcile", []string{api.RoleKiosk, api.RoleDisplay}, s.reconcile)

@@ -20,7 +20,8 @@ const maxBatch = 2000
 // refuses the batch with the seq the center expects; a broken chain or a
 // different event under a held seq refuses it too. The batch is one
 // transaction: all or nothing.
-func (e *Engine) PushJournal(ctx context.Context, dev Device, push api.JournalPush) (api.JournalAck, error) {
+func (e *Engine) PushJournal(ctx context.Context, dev Device,
+	push api.JournalPush) (api.JournalAck, error) {
 	if len(push.Events) == 0 || len(push.Events) > maxBatch {
 		return api.JournalAck{}, badRequest("journal: want 1..%d events, got %d", maxBatch,
 			len(push.Events))
@@ -162,7 +163,8 @@ func (e *Engine) applyEvent(ctx context.Context, w *txn, h *Hall, dev Device, ev
 
 // checkLeased finds the number's place in the device's lease; why is set
 // when the number is not the device's to issue (G2).
-func checkLeased(ctx context.Context, q querier, dev Device, p api.TicketIssuedPayload) (int, string) {
+func checkLeased(ctx context.Context, q querier, dev Device,
+	p api.TicketIssuedPayload) (int, string) {
 	queue, n, ok := parseNumber(p.Number)
 	if !ok || queue != p.Queue {
 		return 0, "ticket number " + p.Number + " malformed"
@@ -185,7 +187,8 @@ func (e *Engine) insertOffline(ctx context.Context, w *txn, h *Hall, dev Device,
 		return err
 	}
 	if taken > 0 {
-		return anomaly(ctx, w, dev, ev.Seq, "ticket "+p.Number+" issued twice from lease "+p.LeaseID)
+		return anomaly(ctx, w, dev, ev.Seq,
+			"ticket "+p.Number+" issued twice from lease "+p.LeaseID)
 	}
 	kind := api.KindWalkIn
 	if p.Kind == api.KindBooked {
@@ -236,7 +239,8 @@ func (e *Engine) Anomalies(ctx context.Context) ([]string, error) {
 // Reconcile reports what the center holds of a device's journal for a day
 // (G3): count, first and last seq, the hash at the last; and the seq ranges
 // missing up to through (the device's own head), if it gave one.
-func (e *Engine) Reconcile(ctx context.Context, dev Device, day string, through int64) (api.Reconcile, error) {
+func (e *Engine) Reconcile(ctx context.Context, dev Device, day string,
+	through int64) (api.Reconcile, error) {
 	if _, err := time.Parse(api.DayLayout, day); err != nil {
 		return api.Reconcile{}, badRequest("day %q: want YYYY-MM-DD", day)
 	}

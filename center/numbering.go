@@ -31,7 +31,8 @@ func takeNumbers(ctx context.Context, w *txn, queue, day string, n int) (int, er
 	if next-1 > maxNumber {
 		return 0, refuse(http.StatusConflict, api.ErrCodeNumbersOut,
 			fmt.Sprintf("queue %s has no numbers left on %s", queue, day),
-			"今日该业务号码已取完，请咨询导办台", "No more numbers for this service today; please ask at the guide desk.")
+			"今日该业务号码已取完，请咨询导办台",
+			"No more numbers for this service today; please ask at the guide desk.")
 	}
 	return first, nil
 }
@@ -47,7 +48,8 @@ type Device struct {
 // applies) or a check-in of a booking (R7). The request id makes it
 // idempotent: a repeated id returns the ticket first issued, whatever the
 // rest of the request says.
-func (e *Engine) IssueTicket(ctx context.Context, dev Device, req api.TicketRequest) (api.Ticket, error) {
+func (e *Engine) IssueTicket(ctx context.Context, dev Device,
+	req api.TicketRequest) (api.Ticket, error) {
 	if !validID(req.ID) {
 		return api.Ticket{}, badRequest("ticket id: want 8–64 letters, digits or '-'")
 	}

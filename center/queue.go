@@ -102,7 +102,8 @@ func nextWaiting(ctx context.Context, q querier, day string, queues []string) (a
 		ORDER BY CASE kind WHEN 'booked' THEN 0 ELSE 1 END, issued_at, seq LIMIT 1`, args...))
 }
 
-func (e *Engine) markCalled(ctx context.Context, w *txn, t api.Ticket, window int) (api.Ticket, error) {
+func (e *Engine) markCalled(ctx context.Context, w *txn, t api.Ticket,
+	window int) (api.Ticket, error) {
 	_, err := w.tx.ExecContext(ctx, `UPDATE tickets SET status = 'called', window = ?,
 		called_at = ? WHERE id = ?`, window, w.now.UnixNano(), t.ID)
 	if err != nil {
@@ -163,7 +164,8 @@ func ticketIn(ctx context.Context, w *txn, id string, statuses ...string) (api.T
 	}
 	for _, s := range statuses {
 		if t.Status == s {
-			err = w.tx.QueryRowContext(ctx, `SELECT window FROM tickets WHERE id = ?`, id).Scan(&window)
+			err = w.tx.QueryRowContext(ctx, `SELECT window FROM tickets WHERE id = ?`, id).
+				Scan(&window)
 			return t, window, err
 		}
 	}
@@ -206,7 +208,8 @@ func (e *Engine) Reinstate(ctx context.Context, id, key string) (api.Ticket, err
 		if w.now.Sub(time.Unix(0, missedAt)) > grace {
 			return t, refuse(http.StatusConflict, api.ErrCodeReinstate,
 				"R13: missed more than the grace period ago",
-				"过号已超过10分钟，请重新取号或预约", "More than 10 minutes have passed; please take a new ticket or book again.")
+				"过号已超过10分钟，请重新取号或预约",
+				"More than 10 minutes have passed; please take a new ticket or book again.")
 		}
 		return t, e.requeue(ctx, w, h, &t, t.Queue, api.CallKindReinstated)
 	})
@@ -263,7 +266,8 @@ func (e *Engine) Finish(ctx context.Context, id, rating, comment, key string) (a
 	})
 }
 
-func (e *Engine) finish(ctx context.Context, w *txn, t api.Ticket, rating, comment string) (api.Ticket, error) {
+func (e *Engine) finish(ctx context.Context, w *txn, t api.Ticket, rating,
+	comment string) (api.Ticket, error) {
 	var window int
 	err := w.tx.QueryRowContext(ctx, `UPDATE tickets SET status = 'finished', finished_at = ?,
 		rating = ?, comment = ? WHERE id = ? RETURNING window`,

@@ -37,7 +37,8 @@ func (e *Engine) checkQuota(ctx context.Context, w *txn, h *Hall, queue, matter 
 	}
 	r := refuse(http.StatusConflict, api.ErrCodeQuota,
 		fmt.Sprintf("R9: walk-in quota of queue %s used up for %s half %d", queue, day, half),
-		"本时段现场号已取完，可预约其他时段办理", "Walk-in tickets for this session are all taken; you can book another time.")
+		"本时段现场号已取完，可预约其他时段办理",
+		"Walk-in tickets for this session are all taken; you can book another time.")
 	r.Err.NextSlots, err = e.nextSlots(ctx, w.tx, h, matter, w.now, 5)
 	if err != nil {
 		return err

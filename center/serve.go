@@ -146,7 +146,8 @@ func MattersFrom(f KnowledgeFile) ([]api.Matter, error) {
 // LoadFiles loads a hall file and, if given, a knowledge file. A hall file
 // that lists no matters takes them from the knowledge entries. It returns
 // the new hall version and knowledge version (0 when not loaded).
-func (e *Engine) LoadFiles(ctx context.Context, hallData, knowledgeData []byte) (int64, int64, error) {
+func (e *Engine) LoadFiles(ctx context.Context, hallData,
+	knowledgeData []byte) (int64, int64, error) {
 	h, err := ParseHall(hallData)
 	if err != nil {
 		return 0, 0, err

@@ -180,7 +180,8 @@ func (c *Client) DoStatus(method, path string, in, out any) (int, *api.Error) {
 	if resp.StatusCode/100 != 2 {
 		var e api.Error
 		if json.Unmarshal(raw, &e) != nil || e.Code == "" {
-			e = api.Error{Code: "transport", Message: fmt.Sprintf("status %d: %s", resp.StatusCode, raw)}
+			msg := fmt.Sprintf("status %d: %s", resp.StatusCode, raw)
+			e = api.Error{Code: "transport", Message: msg}
 		}
 		return resp.StatusCode, &e
 	}
