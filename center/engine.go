@@ -54,6 +54,7 @@ type Engine struct {
 	writes     chan writeReq // to the writer goroutine (writer.go)
 	quit       chan struct{}
 	writerDone chan struct{}
+	closeOnce  sync.Once
 
 	mu     sync.Mutex
 	tokens map[string]Device
@@ -116,8 +117,15 @@ func (e *Engine) init(ctx context.Context) error {
 	return e.reloadHall(ctx)
 }
 
-// Close closes the store and ends every stream subscription.
+// Close closes the store and ends every stream subscription. Calling it
+// again does nothing.
 func (e *Engine) Close() error {
+	var err error
+	e.closeOnce.Do(func() { err = e.close() })
+	return err
+}
+
+func (e *Engine) close() error {
 	e.hub.close()
 	if err := e.flushHeartbeats(context.Background()); err != nil {
 		e.log.Warn("flush heartbeats", logging.KeyErr, err)

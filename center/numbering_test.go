@@ -99,3 +99,37 @@ func checkNumbers(t *testing.T, env *centertest.Env, want int) {
 		}
 	}
 }
+
+// TestG2AcrossRestart: numbers continue after the center restarts on the
+// same store, and a display resumes the call stream across the restart.
+func TestG2AcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	env := centertest.Start(t, centertest.WithDir(dir))
+	for range 3 {
+		if _, err := walkIn(env, "A"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Engine.CallNext(ctx, 1, "before-restart")
+	env.Server.Close()
+	env.Engine.Close()
+
+	env2 := centertest.Start(t, centertest.WithDir(dir))
+	tk, err := walkIn(env2, "A")
+	if err != nil || tk.Number != "A004" {
+		t.Fatalf("after restart: %s, %v; want A004", tk.Number, err)
+	}
+	env2.Engine.CallNext(ctx, 1, "after-restart")
+	events, err := env2.Engine.Stream(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range 3 {
+		ev := <-events
+		got = append(got, fmt.Sprint(ev.ID, ev.Kind, ev.Number))
+	}
+	if fmt.Sprint(got) != "[1calledA001 2finishedA001 3calledA002]" {
+		t.Fatalf("stream across restart: %v", got)
+	}
+}
