@@ -56,7 +56,7 @@ func (l *Ledger) ReplaceKnowledge(ctx context.Context, cursor int64,
 
 // Search searches the cached knowledge base (see package knowledge).
 func (l *Ledger) Search(ctx context.Context, query string, limit int) ([]knowledge.Hit, error) {
-	return knowledge.Search(ctx, l.r, query, limit)
+	return l.search.Search(ctx, query, limit)
 }
 
 // Matter returns a cached knowledge entry by its business code.

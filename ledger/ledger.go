@@ -24,6 +24,7 @@ import (
 
 	_ "modernc.org/sqlite" // driver "sqlite"
 
+	"hallkiosk/ledger/knowledge"
 	"hallkiosk/platform/clock"
 	"hallkiosk/platform/logging"
 )
@@ -117,6 +118,8 @@ type Ledger struct {
 	w    *sql.DB // one connection, BEGIN IMMEDIATE
 	r    *sql.DB // readers
 
+	search *knowledge.Index // over r, statements prepared once
+
 	mu     sync.Mutex
 	offset time.Duration // center time minus device time, when known
 	online centerBox     // the center to issue through; nil when offline
@@ -153,6 +156,7 @@ func (l *Ledger) connect() error {
 		return fmt.Errorf("ledger: open %s: %w", l.path, err)
 	}
 	l.r.SetMaxOpenConns(4)
+	l.search = knowledge.NewIndex(l.r)
 	return nil
 }
 
@@ -244,6 +248,9 @@ func corrupt(path, detail string) error {
 // Close closes the database.
 func (l *Ledger) Close() error {
 	var errs []error
+	if l.search != nil {
+		errs = append(errs, l.search.Close())
+	}
 	if l.r != nil {
 		errs = append(errs, l.r.Close())
 	}

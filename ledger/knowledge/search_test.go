@@ -58,7 +58,8 @@ func sample(tb testing.TB) []Entry {
 // TestSearchQuality checks the top result for the kinds of query a citizen
 // types: Chinese fragments, full pinyin, initials, codes, department.
 func TestSearchQuality(t *testing.T) {
-	db := openIndex(t, sample(t))
+	idx := NewIndex(openIndex(t, sample(t)))
+	defer idx.Close()
 	tests := []struct {
 		query, top string
 		tier       Tier
@@ -95,7 +96,7 @@ func TestSearchQuality(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
-			hits, err := Search(context.Background(), db, tc.query, 10)
+			hits, err := idx.Search(context.Background(), tc.query, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
