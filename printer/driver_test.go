@@ -341,3 +341,18 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestCancelledBeforePrint: a caller that gave up before the job started
+// sends nothing.
+func TestCancelledBeforePrint(t *testing.T) {
+	r := newRig(t, rigOpts{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := r.drv.Print(ctx, layouts(printer.Paper80)["walkin"])
+	if !errors.Is(err, context.Canceled) || res.Reached {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	if n := r.dev.Received(); n != 0 {
+		t.Errorf("%d bytes sent after cancel", n)
+	}
+}

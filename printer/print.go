@@ -53,7 +53,7 @@ func (d *Driver) Print(ctx context.Context, doc *Doc) (Result, error) {
 		return res, err
 	}
 
-	res.Sent, err = d.write(ctx, enc.Bytes)
+	res.Sent, err = d.write(enc.Bytes)
 	res.Reached = res.Sent > 0 || errors.Is(err, ErrWriteStalled)
 	if err != nil {
 		d.opts.Log.Error("print job failed while writing",
@@ -61,7 +61,9 @@ func (d *Driver) Print(ctx context.Context, doc *Doc) (Result, error) {
 		return res, err
 	}
 
-	return d.finish(ctx, res)
+	// Once bytes are on their way the job is finished and checked even if
+	// the caller gives up: half a ticket is worse than a whole one.
+	return d.finish(context.WithoutCancel(ctx), res)
 }
 
 // ready reads the status and refuses to start on a printer that cannot
@@ -99,13 +101,14 @@ func (d *Driver) finish(ctx context.Context, res Result) (Result, error) {
 // write sends b in chunks, giving up when the whole job has taken longer
 // than WriteTimeout. A write still blocked at the deadline is abandoned and
 // the port closed: its bytes cannot be taken back, and the next caller must
-// not queue behind it.
-func (d *Driver) write(ctx context.Context, b []byte) (int, error) {
+// not queue behind it. The caller's context does not stop a job that has
+// started: a ticket cut off half way is worse than one finished.
+func (d *Driver) write(b []byte) (int, error) {
 	deadline := time.NewTimer(d.opts.WriteTimeout)
 	defer deadline.Stop()
 	sent := 0
 	for sent < len(b) {
-		n, err := d.write1(ctx, b[sent:min(sent+chunk, len(b))], deadline.C)
+		n, err := d.write1(b[sent:min(sent+chunk, len(b))], deadline.C)
 		sent += n
 		if err != nil {
 			return sent, err
@@ -114,7 +117,7 @@ func (d *Driver) write(ctx context.Context, b []byte) (int, error) {
 	return sent, nil
 }
 
-func (d *Driver) write1(ctx context.Context, b []byte, deadline <-chan time.Time) (int, error) {
+func (d *Driver) write1(b []byte, deadline <-chan time.Time) (int, error) {
 	type result struct {
 		n   int
 		err error
@@ -134,9 +137,6 @@ func (d *Driver) write1(ctx context.Context, b []byte, deadline <-chan time.Time
 		d.abandon()
 		cause := fmt.Errorf("job not written within %v", d.opts.WriteTimeout)
 		return 0, newError("print", ErrWriteStalled, cause)
-	case <-ctx.Done():
-		d.abandon()
-		return 0, newError("print", ErrWriteStalled, ctx.Err())
 	}
 }
 
