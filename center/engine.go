@@ -111,9 +111,6 @@ func (e *Engine) init(ctx context.Context) error {
 		}
 	}
 	e.secret, _ = hex.DecodeString(key)
-	if err := e.hub.init(ctx); err != nil {
-		return err
-	}
 	return e.reloadHall(ctx)
 }
 

@@ -40,8 +40,6 @@ func newHub(db *sql.DB, keep int) *hub {
 	return &hub{db: db, keep: int64(keep), subs: map[*subscriber]struct{}{}}
 }
 
-func (h *hub) init(ctx context.Context) error { return nil }
-
 // publish hands committed events to every subscriber without blocking.
 func (h *hub) publish(evs []api.CallEvent) {
 	if len(evs) == 0 {
