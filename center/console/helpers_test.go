@@ -37,9 +37,9 @@ type env struct {
 	seq     int
 }
 
-func start(t testing.TB) *env {
+func start(t testing.TB, opts ...centertest.Option) *env {
 	t.Helper()
-	ce := centertest.Start(t)
+	ce := centertest.Start(t, opts...)
 	st, err := OpenStore(ctx, t.TempDir(), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
