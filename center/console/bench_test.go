@@ -80,4 +80,3 @@ func BenchmarkReportDay(b *testing.B) {
 		}
 	}
 }
-
