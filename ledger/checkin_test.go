@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -150,4 +151,74 @@ func TestPurgePersonal(t *testing.T) {
 
 func at(h, m int) time.Time {
 	return time.Date(2026, 12, 3, h, m, 0, 0, HallLocation())
+}
+
+// TestCheckInCalendar: R7 applies on workdays only: a Saturday is closed
+// unless the hall calendar makes it a make-up workday (调休).
+func TestCheckInCalendar(t *testing.T) {
+	saturday := time.Date(2026, 12, 5, 9, 0, 0, 0, HallLocation())
+	for _, makeUp := range []bool{false, true} {
+		l, clk := newLedger(t)
+		clk.Set(saturday)
+		ctx := context.Background()
+		h := &api.Hall{Version: 1}
+		if makeUp {
+			h.Calendar.Workdays = []string{"2026-12-05"}
+		}
+		if err := l.SaveHall(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+		err := l.SaveBookings(ctx, []api.BookingView{{Code: "200001", Queue: "A",
+			Day: "2026-12-05", Start: "09:00", End: "09:30", Status: api.BookingBooked}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lease(t, l, "LA", "A", 1, 5)
+		_, err = l.CheckIn(ctx, CheckInRequest{Key: NewKey(), Code: "200001"})
+		if makeUp && err != nil || !makeUp && !errors.Is(err, ErrOutsidePickup) {
+			t.Fatalf("make-up day %v: %v", makeUp, err)
+		}
+	}
+}
+
+// TestClockOffsetDecidesDay: a device clock a day and some hours behind
+// still files tickets under the center's day once the offset is known,
+// and the journal records both readings.
+func TestClockOffsetDecidesDay(t *testing.T) {
+	l, clk := newLedger(t)
+	ctx := context.Background()
+	clk.Set(time.Date(2026, 12, 2, 23, 58, 0, 0, HallLocation()))
+	if l.Today() != "2026-12-02" {
+		t.Fatalf("before: %s", l.Today())
+	}
+	if err := l.ObserveClock(ctx, clk.Now(), thursday0900); err != nil {
+		t.Fatal(err)
+	}
+	if l.Today() != "2026-12-03" {
+		t.Fatalf("after: %s", l.Today())
+	}
+	// A wobble under a second is not journalled.
+	if err := l.ObserveClock(ctx, clk.Now(), thursday0900.Add(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := l.Events(ctx, 0, 10)
+	if len(es) != 1 || es[0].Kind != KindClockObserved || es[0].Day != "2026-12-03" {
+		t.Fatalf("events %+v", es)
+	}
+	var p ClockPayload
+	if err := json.Unmarshal(es[0].Payload, &p); err != nil || !p.CenterTime.Equal(thursday0900) ||
+		p.DeviceTime.Day() != 2 {
+		t.Fatalf("payload %s", es[0].Payload)
+	}
+	// The offset survives a restart.
+	path := l.Path()
+	l.Close()
+	l2, err := Open(path, Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	if l2.Today() != "2026-12-03" || l2.Device() != "kiosk-1" {
+		t.Fatalf("after restart: %s %s", l2.Today(), l2.Device())
+	}
 }
