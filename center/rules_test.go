@@ -472,7 +472,7 @@ func TestR12_VoidAtPickupEnd(t *testing.T) {
 		b, _ := env.Engine.CreateBooking(ctx, center.ChannelSite,
 			bookReq(env.Matter("A"), "2026-12-04", "10:00", 3))
 		env.Clock.Set(tc.now)
-		if _, err := checkIn(env, b.Code); code(err) != tc.want && code(err) != api.ErrCodeClosed {
+		if _, err := checkIn(env, b.Code); code(err) != tc.want {
 			t.Errorf("check-in at %s: got %q, want %q", tc.now, code(err), tc.want)
 		}
 	}
