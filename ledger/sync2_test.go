@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"hallkiosk/center"
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
+	"hallkiosk/center/demo"
+	"hallkiosk/ledger/knowledge"
 )
 
 // waitFor polls cond for up to 5 s; the sync loop runs on its own
@@ -241,6 +244,13 @@ func TestPullNotices(t *testing.T) {
 	}
 	if h, _ := k.l.Hall(ctx); h == nil || len(h.Departments) == 0 {
 		t.Fatal("hall not cached")
+	}
+	kb, err := center.ParseKnowledge(demo.Knowledge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := knowledge.Count(ctx, k.l.DB()); err != nil || n != len(kb.Entries) {
+		t.Fatalf("%d of %d knowledge entries cached (%v)", n, len(kb.Entries), err)
 	}
 	k.advance(4 * time.Hour)
 	if ns, _ := k.l.Notices(ctx); len(ns) != 0 {
