@@ -289,34 +289,27 @@ func TestR8_WaitAlerts(t *testing.T) {
 	}
 	general, _ := walkIn(env, "A") // 10 min
 	complex, _ := walkIn(env, "E") // 30 min
-	for _, tc := range []struct {
-		advance time.Duration
-		want    []string
-	}{
-		{9 * time.Minute, nil},
-		{2 * time.Minute, []string{general.Number + "/10"}},
-		{10 * time.Minute, nil}, // alerted once only
-		{10 * time.Minute, []string{complex.Number + "/30"}},
-	} {
-		env.Clock.Advance(tc.advance)
+	for _, step := range []time.Duration{9, 2, 10, 10, 30} {
+		env.Clock.Advance(step * time.Minute)
 		if err := env.Engine.Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-	drain:
-		for {
-			select {
-			case ev := <-events:
-				if ev.Kind == api.CallKindWaitAlert {
-					got = append(got, fmt.Sprintf("%s/%d", ev.Number, ev.Target))
-				}
-			case <-time.After(50 * time.Millisecond):
-				break drain
-			}
+	}
+	// A call is the sentinel: every alert was emitted before it.
+	env.Engine.CallNext(ctx, 1, "")
+	var got []string
+	for ev := range events {
+		if ev.Kind == api.CallKindCalled {
+			break
 		}
-		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Fatalf("after +%v: alerts %v, want %v", tc.advance, got, tc.want)
+		if ev.Kind == api.CallKindWaitAlert {
+			got = append(got, fmt.Sprintf("%s target %d waited %d", ev.Number, ev.Target, ev.Waited))
 		}
+	}
+	// Alerted once each, at the first sweep past the target.
+	want := []string{general.Number + " target 10 waited 11", complex.Number + " target 30 waited 31"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("alerts %v\nwant %v", got, want)
 	}
 }
 
