@@ -19,7 +19,8 @@ import (
 //	HALLKIOSK_DEMO_CENTER=/tmp/demo go test -run TestDemoCenter -timeout 30m ./display/screen
 //
 // It writes DIR/display.toml and DIR/data/token, then DIR/ready; it makes
-// a new call every 15 s (at most 60) and stops when DIR/stop appears.
+// a new ticket and call every 15 s (at most 60) and stops when DIR/stop
+// appears.
 func TestDemoCenter(t *testing.T) {
 	dir := os.Getenv("HALLKIOSK_DEMO_CENTER")
 	if dir == "" {
@@ -56,13 +57,24 @@ func TestDemoCenter(t *testing.T) {
 	}
 	writeDemoConfig(t, dir, env.URL, env.Enrol(api.RoleDisplay, "display-demo").Token)
 
+	// Each round a kiosk issues a ticket and a window of that queue calls
+	// it (demo hall: A at windows 1–3, B 4–5, C 6, D 7–8, E 9–10).
+	rounds := []struct {
+		queue  string
+		window int
+	}{{"A", 1}, {"B", 4}, {"A", 2}, {"D", 7}, {"C", 6}, {"A", 3}, {"E", 9}, {"B", 5}}
 	for i := 0; i < 60; i++ {
 		if _, err := os.Stat(filepath.Join(dir, "stop")); err == nil {
 			return
 		}
 		time.Sleep(15 * time.Second)
 		env.Clock.Advance(15 * time.Second)
-		call([]int{1, 2, 3, 5, 6, 10, 11}[i%7])
+		r := rounds[i%len(rounds)]
+		req := api.TicketRequest{ID: fmt.Sprintf("demo-round-%04d", i), Matter: env.Matter(r.queue)}
+		if e := kiosk.Do("POST", "/tickets", req, nil); e != nil {
+			t.Logf("issue: %v", e)
+		}
+		call(r.window)
 	}
 }
 

@@ -69,9 +69,15 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go ann.Run(ctx)
-	go client.Run(ctx, ctrl)
 	go animate(ctx, scr)
-	go beat(ctx, client, ctrl, health(vo), log)
+	first := make(chan struct{})
+	go beat(ctx, client, ctrl, health(vo), log, first)
+	go func() {
+		// The first heartbeat tells the center's clock before any call is
+		// judged too old to announce; it is bounded by the request timeout.
+		<-first
+		client.Run(ctx, ctrl)
+	}()
 	go quitWhenDone(ctx, a, w, o, log)
 	w.ShowAndRun()
 	return nil
@@ -156,9 +162,10 @@ func newClient(cfg *platform.Config, log, root *slog.Logger, lastID int64) (*str
 const HeartbeatEvery = time.Minute
 
 // beat posts a heartbeat every HeartbeatEvery; its reply gives the center's
-// clock, which the controller uses to judge a call's age.
+// clock, which the controller uses to judge a call's age. first is closed
+// after the first attempt, delivered or not.
 func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
-	static map[string]string, log *slog.Logger) {
+	static map[string]string, log *slog.Logger, first chan<- struct{}) {
 	started := time.Now()
 	for {
 		h := maps.Clone(static)
@@ -169,6 +176,10 @@ func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
 			log.Info("heartbeat not delivered", logging.KeyErr, err)
 		} else {
 			ctrl.SetClockOffset(off)
+		}
+		if first != nil {
+			close(first)
+			first = nil
 		}
 		select {
 		case <-ctx.Done():
