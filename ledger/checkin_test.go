@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -220,5 +221,24 @@ func TestClockOffsetDecidesDay(t *testing.T) {
 	defer l2.Close()
 	if l2.Today() != "2026-12-03" || l2.Device() != "kiosk-1" {
 		t.Fatalf("after restart: %s %s", l2.Today(), l2.Device())
+	}
+}
+
+// TestCitizenText: every error a citizen can cause has text in both
+// languages; internal failures do not.
+func TestCitizenText(t *testing.T) {
+	for _, err := range []error{ErrOutsidePickup, ErrBookingVoid, ErrNoBooking,
+		ErrSeveralBookings, ErrNoNumbers} {
+		txt, ok := Citizen(fmt.Errorf("wrapped: %w", err))
+		if !ok || txt.ZH == "" || txt.EN == "" {
+			t.Errorf("%v: %+v %v", err, txt, ok)
+		}
+	}
+	ref := &Refusal{Err: &api.Error{Code: api.ErrCodeQuota, Citizen: &api.Text{ZH: "额满", EN: "full"}}}
+	if txt, ok := Citizen(ref); !ok || txt.ZH != "额满" {
+		t.Errorf("refusal: %+v", txt)
+	}
+	if _, ok := Citizen(ErrCorrupt); ok {
+		t.Error("internal error shown to the citizen")
 	}
 }
