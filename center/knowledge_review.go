@@ -301,9 +301,16 @@ func (e *Engine) KnowledgeFeedbackSummary(ctx context.Context) ([]FeedbackSummar
 }
 
 // NoteDeviceState records what a device reported holding: the knowledge
-// version it pulled from (K3) and its journal backlog. A negative value
-// leaves that field as it was.
+// version it pulled (K3) and its journal backlog. A negative value leaves
+// that field as it was. Devices report every minute and the values rarely
+// change, so an unchanged report costs a read, not a write.
 func (e *Engine) NoteDeviceState(ctx context.Context, device string, kbVersion, pending int64) error {
+	var kb, pend int64
+	err := e.db.QueryRowContext(ctx, `SELECT kb_version, journal_pending FROM device_notes
+		WHERE device = ?`, device).Scan(&kb, &pend)
+	if err == nil && (kbVersion < 0 || kbVersion == kb) && (pending < 0 || pending == pend) {
+		return nil
+	}
 	return e.write(ctx, func(w *txn) error {
 		_, err := w.tx.ExecContext(ctx, `INSERT INTO device_notes (device, kb_version,
 			journal_pending, at) VALUES (?, ?, ?, ?) ON CONFLICT (device) DO UPDATE SET
