@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -181,6 +182,12 @@ func (l *Ledger) dsn(writer bool) string {
 
 // prepare checks integrity, migrates and loads settings.
 func (l *Ledger) prepare(ctx context.Context) error {
+	// A missing directory or a read-only disk fails here, and is reported
+	// as what it is rather than as damage.
+	if err := l.w.PingContext(ctx); err != nil && !isCorruption(err) {
+		return fmt.Errorf("ledger: open %s: %w (check the data directory exists and is "+
+			"writable)", l.path, err)
+	}
 	if err := l.quickCheck(ctx); err != nil {
 		return err
 	}
@@ -235,6 +242,13 @@ func (l *Ledger) quickCheck(ctx context.Context) error {
 		return corrupt(l.path, err.Error())
 	}
 	return nil
+}
+
+// isCorruption reports whether an SQLite error means a damaged file
+// (SQLITE_CORRUPT, SQLITE_NOTADB) rather than a missing or locked one.
+func isCorruption(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database")
 }
 
 // corrupt builds the error an operator sees for a damaged file.

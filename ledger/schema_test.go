@@ -179,3 +179,11 @@ func scribble(data []byte, off int) []byte {
 	}
 	return out
 }
+
+// TestOpenMissingDir: a path that cannot be opened is not called damage.
+func TestOpenMissingDir(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "no", "such", "dir", "ledger.db"), Options{})
+	if err == nil || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "writable") {
+		t.Fatalf("err = %v", err)
+	}
+}
