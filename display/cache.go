@@ -51,7 +51,8 @@ func LoadCache(path string) (Cache, error) {
 	}
 	var c Cache
 	if err := json.Unmarshal(data, &c); err != nil {
-		return Cache{}, fmt.Errorf("decode display cache %s (delete it to start empty): %w", path, err)
+		return Cache{}, fmt.Errorf("decode display cache %s (delete it to start empty): %w",
+			path, err)
 	}
 	c.State.Link = LinkCached
 	return c, nil

@@ -58,8 +58,10 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	ctrl := display.NewController(cache, display.ControllerOptions{
 		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now()) }) },
 		Announce: ann.Enqueue,
-		Save:     func(c display.Cache) error { return display.SaveCache(display.CachePath(cfg.DataDir), c) },
-		Log:      o.Log,
+		Save: func(c display.Cache) error {
+			return display.SaveCache(display.CachePath(cfg.DataDir), c)
+		},
+		Log: o.Log,
 	})
 	client, err := newClient(cfg, log, o.Log, cache.StreamID)
 	if err != nil {
@@ -154,7 +156,8 @@ func newClient(cfg *platform.Config, log, root *slog.Logger, lastID int64) (*str
 	if err != nil {
 		return nil, fmt.Errorf("display: %w", err)
 	}
-	return stream.New(stream.Options{URL: cfg.Center.URL, Token: token, HTTP: hc, Log: root}, lastID), nil
+	o := stream.Options{URL: cfg.Center.URL, Token: token, HTTP: hc, Log: root}
+	return stream.New(o, lastID), nil
 }
 
 // HeartbeatEvery is how often the display reports to the center's device

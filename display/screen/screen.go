@@ -85,6 +85,11 @@ func text(t string, c color.Color, align fyne.TextAlign) *canvas.Text {
 	return x
 }
 
+// heading is a panel's title line.
+func heading(t string, max float32) *fyne.Container {
+	return fit(text(t, colDim, fyne.TextAlignLeading), max)
+}
+
 func panel(content fyne.CanvasObject) *fyne.Container {
 	r := canvas.NewRectangle(colPanel)
 	r.CornerRadius = 12
@@ -130,11 +135,11 @@ func (s *Screen) build() {
 		rows(0, []float32{62, 38}, fit(s.callZH, 150), fit(s.callEN, 64)), 20))
 
 	s.recent = container.New(gridLayout{columns: 2, minRows: 4, gap: 8})
-	recent := panel(rows(8, []float32{1, 4}, fit(text("最近叫号  Recent calls", colDim, fyne.TextAlignLeading), 40), s.recent))
+	recent := panel(rows(8, []float32{1, 4}, heading("最近叫号  Recent calls", 40), s.recent))
 	s.windows = container.New(gridLayout{columns: 3, minRows: 6, gap: 8})
-	windows := panel(rows(8, []float32{1, 9}, fit(text("窗口  Windows", colDim, fyne.TextAlignLeading), 40), s.windows))
+	windows := panel(rows(8, []float32{1, 9}, heading("窗口  Windows", 40), s.windows))
 	s.waiting = container.New(gridLayout{columns: 4, minRows: 3, gap: 4})
-	waiting := panel(rows(4, []float32{1, 5}, fit(text("等候人数  Waiting", colDim, fyne.TextAlignLeading), 32), s.waiting))
+	waiting := panel(rows(4, []float32{1, 5}, heading("等候人数  Waiting", 32), s.waiting))
 
 	s.marqueeText = text("", colText, fyne.TextAlignLeading)
 	s.marquee = container.New(marqueeLayout{offset: &s.marqueeOffset}, s.marqueeText)
@@ -236,7 +241,9 @@ func (s *Screen) showWaiting(st display.State) {
 		for q := range st.Waiting {
 			deps = append(deps, display.Department{Queue: q, Name: q})
 		}
-		slices.SortFunc(deps, func(a, b display.Department) int { return strings.Compare(a.Queue, b.Queue) })
+		slices.SortFunc(deps, func(a, b display.Department) int {
+			return strings.Compare(a.Queue, b.Queue)
+		})
 	}
 	var cells []fyne.CanvasObject
 	for _, d := range deps {
@@ -276,9 +283,11 @@ func (s *Screen) showLink(st display.State) {
 		s.banner.Hide()
 		return
 	case display.LinkCached:
-		s.bannerText.Text = fmt.Sprintf("正在连接叫号系统，以下为 %s 的信息  Reconnecting: showing calls as of %s", last, last)
+		s.bannerText.Text = fmt.Sprintf("正在连接叫号系统，以下为 %s 的信息  "+
+			"Reconnecting: showing calls as of %s", last, last)
 	default:
-		s.bannerText.Text = fmt.Sprintf("离线：叫号信息可能不是最新（最后更新 %s）  Offline: calls may be out of date (last update %s)", last, last)
+		s.bannerText.Text = fmt.Sprintf("离线：叫号信息可能不是最新（最后更新 %s）  "+
+			"Offline: calls may be out of date (last update %s)", last, last)
 	}
 	s.banner.Show()
 }

@@ -64,7 +64,8 @@ func New(o Options) *Announcer {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
-	return &Announcer{o: o, log: logging.For(o.Log, "voice"), chime: Chime(), wake: make(chan struct{}, 1)}
+	return &Announcer{o: o, log: logging.For(o.Log, "voice"), chime: Chime(),
+		wake: make(chan struct{}, 1)}
 }
 
 // Enqueue adds a call to the end of the queue. It never blocks and never

@@ -54,7 +54,8 @@ func (e *Espeak) Speak(ctx context.Context, text string) (PCM, error) {
 	if speed == 0 {
 		speed = 140
 	}
-	cmd := exec.CommandContext(ctx, e.Path, "-v", e.voice(), "-s", fmt.Sprint(speed), "--stdout", text)
+	cmd := exec.CommandContext(ctx, e.Path, "-v", e.voice(), "-s", fmt.Sprint(speed),
+		"--stdout", text)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {

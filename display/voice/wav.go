@@ -84,8 +84,9 @@ func ParseWAV(data []byte) (PCM, error) {
 		}
 		switch id {
 		case "fmt ":
-			if len(body) < 16 || binary.LittleEndian.Uint16(body[0:2]) != 1 ||
-				binary.LittleEndian.Uint16(body[2:4]) != 1 || binary.LittleEndian.Uint16(body[14:16]) != 16 {
+			le := binary.LittleEndian
+			if len(body) < 16 || le.Uint16(body[0:2]) != 1 || le.Uint16(body[2:4]) != 1 ||
+				le.Uint16(body[14:16]) != 16 {
 				return PCM{}, fmt.Errorf("%w: unsupported format chunk", ErrNotWAV)
 			}
 			p.Rate = int(binary.LittleEndian.Uint32(body[4:8]))
