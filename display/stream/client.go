@@ -75,6 +75,10 @@ type Client struct {
 	lastID int64
 	heard  time.Time
 	live   bool
+	// known is false until the first Status: a display that starts with
+	// the center down must still be told it is offline once the heartbeat
+	// timeout has passed.
+	known bool
 	// reset is set after a reset event: the next event may skip ahead
 	// (the center resumes from the oldest event it still holds).
 	reset bool
@@ -140,7 +144,7 @@ func (c *Client) Run(ctx context.Context, h Handler) error {
 func (c *Client) wait(ctx context.Context, h Handler, d time.Duration) bool {
 	done := c.o.Clock.After(d)
 	var deadline <-chan time.Time
-	if c.live {
+	if c.live || !c.known {
 		deadline = c.o.Clock.After(c.heard.Add(c.o.HeartbeatTimeout).Sub(c.o.Clock.Now()))
 	}
 	for {
@@ -157,10 +161,10 @@ func (c *Client) wait(ctx context.Context, h Handler, d time.Duration) bool {
 }
 
 func (c *Client) setLive(h Handler, live bool) {
-	if live == c.live {
+	if c.known && live == c.live {
 		return
 	}
-	c.live = live
+	c.live, c.known = live, true
 	if !live {
 		c.log.Warn("no heartbeat from the center; the screen shows offline",
 			"timeout", c.o.HeartbeatTimeout)

@@ -173,16 +173,14 @@ func TestRefusedTokenSaysWhatToDo(t *testing.T) {
 	}
 }
 
-func TestCenterDownNeverLiveThenOffline(t *testing.T) {
+func TestCenterDownAtStartGoesOfflineAfterTimeout(t *testing.T) {
 	s := newSSEServer(t, "")
 	url := s.URL
 	s.Close()
 	clk := clock.NewFake(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	o := Options{URL: url, Clock: clk, Log: quietLog, MinBackoff: time.Second, HeartbeatTimeout: 5 * time.Second}
 	h := newRecorder()
-	c := New(o, 0)
-	c.live = true // as if restored: the deadline must still pass
-	run(t, c, h)
+	run(t, New(o, 0), h) // never live: the deadline still passes
 	waitWaiters(t, clk, 2)
 	clk.Advance(5 * time.Second)
 	if next(t, h.status, "offline") {
