@@ -24,8 +24,9 @@ func BenchmarkLayoutEncode(b *testing.B) {
 
 // BenchmarkRoundTrip115200 prints a walk-in ticket through a pty to the
 // virtual printer paced at 115200 baud: status before, job, status after the
-// cut. It reports the wire-time floor (bytes x 10 / baud, counting the job
-// and the six status requests) and the ratio of the measured time to it.
+// cut, with the GS r confirmation. It reports the wire-time floor (bytes x
+// 10 / baud, counting the job, the six status requests and GS r) and the
+// ratio of the measured time to it.
 func BenchmarkRoundTrip115200(b *testing.B) {
 	const baud = 115200
 	r := newRig(b, rigOpts{baud: baud})
@@ -40,7 +41,7 @@ func BenchmarkRoundTrip115200(b *testing.B) {
 		total = res.Total
 	}
 	per := time.Since(start) / time.Duration(b.N)
-	wire := time.Duration(total+6*3) * 10 * time.Second / baud
+	wire := time.Duration(total+7*3) * 10 * time.Second / baud
 	b.ReportMetric(float64(wire.Microseconds()), "wire-µs/op")
 	b.ReportMetric(float64(per)/float64(wire), "x-wire")
 	b.ReportMetric(float64(total), "job-bytes")

@@ -31,6 +31,15 @@ type Options struct {
 	// long guide print-out at 9600 baud. A stalled write is cut off and the
 	// port closed.
 	WriteTimeout time.Duration
+	// PrintTimeout bounds the wait for the printer to confirm a job has
+	// come out (GS r 1 after the cut); default 5s, above the time a long
+	// guide print-out takes at 100 mm/s. It is only reached when the
+	// printer has stopped, e.g. out of paper mid-job.
+	PrintTimeout time.Duration
+	// NoConfirm skips that confirmation, for a printer without GS r: the
+	// status after the cut is then read at once and paper that runs out
+	// in the last centimetres of a job can go unnoticed.
+	NoConfirm bool
 	// PaperLow, when set, is read with every status query.
 	PaperLow PaperLowSensor
 	// Log receives the driver's records; default slog.Default().
@@ -41,6 +50,9 @@ func (o Options) withDefaults() Options {
 	o.Format = o.Format.withDefaults()
 	if o.StatusTimeout <= 0 {
 		o.StatusTimeout = 500 * time.Millisecond
+	}
+	if o.PrintTimeout <= 0 {
+		o.PrintTimeout = 5 * time.Second
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
@@ -56,9 +68,13 @@ type Driver struct {
 	port platform.Port
 	opts Options
 
-	mu     sync.Mutex
-	drain  bool // an earlier reply timed out and may still arrive
-	closed bool
+	mu    sync.Mutex
+	drain bool // an earlier reply timed out and may still arrive
+	// lateConfirm: a GS r 1 went unanswered (the printer stopped mid-job);
+	// its reply comes when the printer resumes, maybe minutes later, and
+	// must not be taken for a status byte.
+	lateConfirm bool
+	closed      bool
 }
 
 // New returns a driver on port. The driver owns the port: Close closes it.
@@ -144,7 +160,7 @@ func (d *Driver) query(n byte) (byte, error) {
 	if _, err := d.port.Write(cmdStatus(n)); err != nil {
 		return 0, newError("status", ErrNoReply, err)
 	}
-	b, err := readStatus(d.port, d.opts.StatusTimeout)
+	b, err := readStatus(d.port, d.opts.StatusTimeout, &d.lateConfirm)
 	switch {
 	case err == nil, errors.Is(err, errNoAnswer):
 		return b, err

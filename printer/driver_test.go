@@ -99,7 +99,7 @@ func TestRoundTrip(t *testing.T) {
 		ls := layouts(p)
 		for _, name := range []string{"walkin", "booking", "slip", "guide", "testpage"} {
 			res, err := r.drv.Print(context.Background(), ls[name])
-			if err != nil || !res.Printed || res.Sent != res.Total {
+			if err != nil || !res.Printed || !res.Confirmed || res.Sent != res.Total {
 				t.Fatalf("%s: %+v, %v", name, res, err)
 			}
 			pages := r.dev.Pages()
@@ -207,7 +207,7 @@ func TestPaperEndMidJob(t *testing.T) {
 	if !errors.Is(err, printer.ErrPaperEnd) {
 		t.Fatalf("err %v, want ErrPaperEnd", err)
 	}
-	if res.Printed || !res.Reached || res.Sent != res.Total || !res.After.PaperEnd {
+	if res.Printed || res.Confirmed || !res.Reached || res.Sent != res.Total || !res.After.PaperEnd {
 		t.Errorf("result %+v", res)
 	}
 	pages := r.dev.Pages()
@@ -217,9 +217,11 @@ func TestPaperEndMidJob(t *testing.T) {
 	if h := pages[0].Height(); h > 20*8 {
 		t.Errorf("printed %d dots on 20 mm of paper", h)
 	}
-	// Refilled: the next job prints.
+	// Refilled: the printer now answers the GS r it owed, before the next
+	// job's first status reply; the driver must not take it for garbage.
 	r.dev.SetState(printertest.State{})
-	if res, err := r.drv.Print(context.Background(), layouts(printer.Paper80)["walkin"]); err != nil || !res.Printed {
+	res, err = r.drv.Print(context.Background(), layouts(printer.Paper80)["walkin"])
+	if err != nil || !res.Printed || !res.Confirmed {
 		t.Errorf("after refill: %+v, %v", res, err)
 	}
 }

@@ -37,6 +37,11 @@ func cmdSize(s Size) []byte {
 // moves the last line past the blade, which sits above the print head.
 func cmdFeedCut(dots int) []byte { return []byte{gs, 'V', 66, byte(dots)} }
 
+// cmdPaperSensor is GS r 1: transmit the paper sensor status. Unlike DLE
+// EOT it waits its turn in the buffer, so its reply means the job before it
+// has been printed.
+func cmdPaperSensor() []byte { return []byte{gs, 'r', 1} }
+
 // cmdFirmware is GS I 65: transmit the firmware version.
 func cmdFirmware() []byte { return []byte{gs, 'I', 65} }
 

@@ -87,7 +87,7 @@ func newRig(t testing.TB, o rigOpts) *rig {
 		t.Fatal(err)
 	}
 	drv := printer.New(port, printer.Options{Format: printer.Format{Paper: o.paper},
-		StatusTimeout: o.statusTO, WriteTimeout: o.writeTO, PaperLow: o.sensor, Log: quiet})
+		StatusTimeout: o.statusTO, WriteTimeout: o.writeTO, PrintTimeout: 500 * time.Millisecond, PaperLow: o.sensor, Log: quiet})
 	t.Cleanup(func() {
 		dev.SetState(printertest.State{}) // let a stalled device drain
 		drv.Close()

@@ -26,6 +26,9 @@ type Result struct {
 	// Before and After are the status read before writing and after the
 	// cut (After is zero when the job failed before the cut).
 	Before, After Status
+	// Confirmed is true when the printer reported, in turn after the job
+	// (GS r 1), that it had printed it.
+	Confirmed bool
 }
 
 // chunk is the size of one port write. Writing in pieces lets a failed job
@@ -81,11 +84,19 @@ func (d *Driver) ready(ctx context.Context) (Status, error) {
 
 // finish reads the status after the cut: paper that ran out or a cover
 // opened mid-job makes the job a failure with bytes on paper.
+//
+// DLE EOT is answered on arrival, possibly before the printer's buffer has
+// been printed, so the driver first waits for the job to come out: GS r 1 is
+// answered in turn, after everything before it. A printer that stopped (paper
+// out mid-job) does not answer it, and DLE EOT then says why.
 func (d *Driver) finish(ctx context.Context, res Result) (Result, error) {
-	// BUG(hallkiosk): a printer answers DLE EOT as soon as the request
-	// arrives, possibly before its buffer has finished printing; paper that
-	// runs out in the last few centimetres can be missed here. Waiting for
-	// the mechanism (GS r, or the estimated print time) would close the gap.
+	if !d.opts.NoConfirm {
+		ok, err := d.confirm()
+		if err != nil {
+			return res, err
+		}
+		res.Confirmed = ok
+	}
 	st, err := d.status(ctx)
 	res.After = st
 	if err != nil {
@@ -96,6 +107,29 @@ func (d *Driver) finish(ctx context.Context, res Result) (Result, error) {
 	}
 	res.Printed = true
 	return res, nil
+}
+
+// confirm sends GS r 1 and waits up to PrintTimeout for its reply: bits 4
+// and 7 clear (which tells it from a DLE EOT reply), near end in bits 0-1,
+// paper end in bits 2-3. No reply is not an error by itself: the status
+// read next tells whether the printer stopped.
+func (d *Driver) confirm() (bool, error) {
+	if _, err := d.port.Write(cmdPaperSensor()); err != nil {
+		return false, d.portError("print", err)
+	}
+	var b [1]byte
+	err := readByte(d.port, b[:], d.opts.PrintTimeout)
+	switch {
+	case errors.Is(err, errNoAnswer):
+		d.drain, d.lateConfirm = true, true // the reply comes once the printer resumes
+		d.opts.Log.Warn("printer did not confirm the job", "wait", d.opts.PrintTimeout)
+		return false, nil
+	case err != nil:
+		return false, newError("print", ErrNoReply, err)
+	case b[0]&0x90 != 0:
+		return false, newError("print", ErrBadReply, fmt.Errorf("GS r 1 reply %#02x", b[0]))
+	}
+	return true, nil
 }
 
 // write sends b in chunks, giving up when the whole job has taken longer

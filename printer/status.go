@@ -86,9 +86,10 @@ func asbHeader(b byte) bool { return b&0x93 == 0x10 }
 var errNoAnswer = errors.New("no answer")
 
 // readStatus reads the reply to one DLE EOT request. Automatic status back
-// blocks that arrive first are skipped (at most two); any other byte that is
-// not a status byte is garbage.
-func readStatus(p platform.Port, timeout time.Duration) (byte, error) {
+// blocks that arrive first are skipped (at most two), and so is the late
+// reply to a GS r 1 when one is owed (*late); any other byte that is not a
+// status byte is garbage.
+func readStatus(p platform.Port, timeout time.Duration, late *bool) (byte, error) {
 	var b [1]byte
 	for skipped := 0; ; {
 		if err := readByte(p, b[:], timeout); err != nil {
@@ -97,6 +98,8 @@ func readStatus(p platform.Port, timeout time.Duration) (byte, error) {
 		switch {
 		case validStatus(b[0]):
 			return b[0], nil
+		case *late && b[0]&0x90 == 0:
+			*late = false
 		case asbHeader(b[0]) && skipped < 2:
 			skipped++
 			if err := skipN(p, 3, timeout); err != nil {

@@ -1,6 +1,7 @@
 package printertest
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 
@@ -144,6 +145,10 @@ type Machine struct {
 	qrModule    int
 	qrLevel     int
 
+	// owed counts GS r requests received while the printer could not
+	// print; a real printer answers them once it resumes.
+	owed int
+
 	line []Glyph
 	page Page
 	// Errs collects every decoding and protocol error with its offset.
@@ -186,16 +191,40 @@ func (m *Machine) Apply(c Cmd, raw []byte) (reply []byte, cut *Page) {
 		return nil, nil // powered off: the bytes go nowhere
 	}
 	m.page.Raw = append(m.page.Raw, raw...)
+	late := m.payOwed()
 	switch c.Op {
 	case OpStatus:
-		return m.status(c.Arg), nil
+		return append(late, m.status(c.Arg)...), nil
+	case OpPaperSensor:
+		return append(late, m.paperSensor()...), nil
 	case OpFirmware:
 		return m.firmwareReply(c), nil
 	case OpCut:
-		return nil, m.cut(c)
+		return late, m.cut(c)
 	}
 	m.exec(c)
-	return nil, nil
+	return late, nil
+}
+
+// paperSensor answers GS r 1 after everything before it has printed, which
+// in the machine is now; a stopped printer owes the answer until it
+// resumes. Bits 4 and 7 are clear; near end is 0x03, paper end 0x0C.
+func (m *Machine) paperSensor() []byte {
+	if !m.state.ready() {
+		m.owed++
+		return nil
+	}
+	return []byte{bit(m.state.PaperNearEnd, 0x03) | bit(m.state.PaperEnd, 0x0c)}
+}
+
+// payOwed answers GS r requests held while the printer was stopped.
+func (m *Machine) payOwed() []byte {
+	if m.owed == 0 || !m.state.ready() {
+		return nil
+	}
+	out := bytes.Repeat(m.paperSensor(), m.owed)
+	m.owed = 0
+	return out
 }
 
 func (m *Machine) exec(c Cmd) {

@@ -13,29 +13,30 @@ type Op int
 
 // The commands the virtual printer knows: exactly those the driver sends.
 const (
-	OpUnknown    Op = iota // not understood; Cmd.Err says why
-	OpText                 // printable characters
-	OpLF                   // 0A: print the line and feed
-	OpInit                 // ESC @
-	OpBold                 // ESC E n
-	OpAlign                // ESC a n
-	OpFeed                 // ESC d n: feed n lines
-	OpSize                 // GS ! n
-	OpCut                  // GS V m [n]
-	OpChineseOn            // FS &
-	OpChineseOff           // FS .
-	OpStatus               // DLE EOT n
-	OpFirmware             // GS I n
-	OpQRModel              // GS ( k fn 65
-	OpQRModule             // GS ( k fn 67
-	OpQRLevel              // GS ( k fn 69
-	OpQRStore              // GS ( k fn 80
-	OpQRPrint              // GS ( k fn 81
+	OpUnknown     Op = iota // not understood; Cmd.Err says why
+	OpText                  // printable characters
+	OpLF                    // 0A: print the line and feed
+	OpInit                  // ESC @
+	OpBold                  // ESC E n
+	OpAlign                 // ESC a n
+	OpFeed                  // ESC d n: feed n lines
+	OpSize                  // GS ! n
+	OpCut                   // GS V m [n]
+	OpChineseOn             // FS &
+	OpChineseOff            // FS .
+	OpStatus                // DLE EOT n
+	OpFirmware              // GS I n
+	OpQRModel               // GS ( k fn 65
+	OpQRModule              // GS ( k fn 67
+	OpQRLevel               // GS ( k fn 69
+	OpQRStore               // GS ( k fn 80
+	OpQRPrint               // GS ( k fn 81
+	OpPaperSensor           // GS r n: paper sensor status, answered in turn
 )
 
 var opNames = [...]string{"unknown", "text", "LF", "ESC @", "ESC E", "ESC a", "ESC d",
 	"GS !", "GS V", "FS &", "FS .", "DLE EOT", "GS I", "QR model", "QR module",
-	"QR level", "QR store", "QR print"}
+	"QR level", "QR store", "QR print", "GS r"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -199,13 +200,18 @@ func parseFS(b []byte) (Cmd, int) {
 
 func parseGS(b []byte) (Cmd, int) {
 	if len(b) < 3 {
-		return need(b, 1, '!', 'V', 'I', '(')
+		return need(b, 1, '!', 'V', 'I', '(', 'r')
 	}
 	switch b[1] {
 	case '!':
 		return Cmd{Op: OpSize, Arg: int(b[2])}, 2 + 1
 	case 'I':
 		return Cmd{Op: OpFirmware, Arg: int(b[2])}, 3
+	case 'r':
+		if b[2] != 1 && b[2] != 49 {
+			return unknown(3, "GS r %d: only 1 (paper sensor) is known", b[2])
+		}
+		return Cmd{Op: OpPaperSensor, Arg: 1}, 3
 	case 'V':
 		return parseCut(b)
 	case '(':
@@ -363,7 +369,7 @@ func (c Cmd) detail() string {
 		return fmt.Sprintf("%#02x (%dx%d)", c.Arg, c.Arg>>4&7+1, c.Arg&7+1)
 	case OpCut:
 		return fmt.Sprintf("%d %d", c.Arg, c.Arg2)
-	case OpLF, OpInit, OpChineseOn, OpChineseOff, OpQRPrint:
+	case OpLF, OpInit, OpChineseOn, OpChineseOff, OpQRPrint, OpPaperSensor:
 		return ""
 	}
 	return strconv.Itoa(c.Arg)
