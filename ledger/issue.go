@@ -117,8 +117,11 @@ func (l *Ledger) issue(ctx context.Context, req IssueRequest, extra txHook) (Tic
 func (l *Ledger) issueOnline(ctx context.Context, c Center, req IssueRequest,
 	extra txHook) (Ticket, bool, error) {
 	octx, cancel := context.WithTimeout(ctx, l.opts.OnlineTimeout)
-	ct, err := c.IssueTicket(octx, api.TicketRequest{
-		ID: req.Key, Matter: req.Matter, BookingCode: req.BookingCode})
+	tr := api.TicketRequest{ID: req.Key, Matter: req.Matter, BookingCode: req.BookingCode}
+	if tr.BookingCode != "" {
+		tr.Matter = "" // the API takes a matter (walk-in) or a booking code, not both
+	}
+	ct, err := c.IssueTicket(octx, tr)
 	cancel()
 	if err != nil {
 		var ae *api.Error
