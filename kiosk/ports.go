@@ -80,6 +80,9 @@ type Tickets interface {
 	// CheckIn turns one of today's bookings into a priority ticket,
 	// applying R7 and R12 itself (the machine's own check is for wording).
 	CheckIn(ctx context.Context, key, code string) (Ticket, error)
+	// MarkPrinted records how printing went ("ok" or the printer state),
+	// after the ticket was already durable (G1).
+	MarkPrinted(ctx context.Context, ticketID, outcome string) error
 }
 
 // BookingRequest is an on-site booking. The card supplies the identity.

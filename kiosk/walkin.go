@@ -120,6 +120,13 @@ func (m *Machine) printTicket(t Ticket) {
 	lang := m.st.Lang
 	m.call(func(ctx context.Context) func() {
 		err := m.ports.Printer.Print(ctx, PrintJob{Ticket: &t, Lang: lang})
+		outcome := "ok"
+		if err != nil {
+			outcome = StateOf(err).String()
+		}
+		if merr := m.ports.Tickets.MarkPrinted(ctx, t.ID, outcome); merr != nil {
+			m.log.Warn("mark printed", "ticket", t.Number, "err", merr)
+		}
 		return func() { m.ticketPrinted(t, err) }
 	})
 }

@@ -212,6 +212,7 @@ type Tickets struct {
 	hashes   map[string]string // booking code → ID hash
 	Issued   int               // numbers taken
 	Err      error             // returned by the next call, then cleared
+	Outcomes []string          // "ticket id=outcome" from MarkPrinted
 }
 
 // NewTickets returns an empty ledger over the catalog.
@@ -270,6 +271,14 @@ func (t *Tickets) issue(key, queue, matter, kind string) kiosk.Ticket {
 		Queue: queue, Kind: kind, Matter: matter, Ahead: n - 1, Issued: time.Unix(0, 0)}
 	t.byKey[key] = tk
 	return tk
+}
+
+// MarkPrinted implements kiosk.Tickets.
+func (t *Tickets) MarkPrinted(_ context.Context, id, outcome string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.Outcomes = append(t.Outcomes, id+"="+outcome)
+	return nil
 }
 
 // FindBookings implements kiosk.Tickets.

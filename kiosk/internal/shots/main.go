@@ -10,7 +10,7 @@ package main
 import (
 	"flag"
 	"fmt"
-		"log"
+	"log"
 	"os/exec"
 	"path/filepath"
 	"time"
