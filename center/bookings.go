@@ -437,9 +437,12 @@ func checkPickup(h *Hall, now time.Time, b api.Booking) error {
 			"This booking expired at the end of its pick-up time; "+
 				"please book again or take a ticket.")
 	case api.BookingCheckedIn:
-		return conflict(api.ErrCodeConflict, "booking already checked in")
+		return refuse(http.StatusConflict, api.ErrCodeConflict, "booking already checked in",
+			"该预约已取号，请留意叫号",
+			"This booking has already been checked in; please wait for your number.")
 	case api.BookingCancelled:
-		return conflict(api.ErrCodeConflict, "booking was cancelled")
+		return refuse(http.StatusConflict, api.ErrCodeConflict, "booking was cancelled",
+			"该预约已取消，请重新预约或现场取号", "This booking was cancelled; please book again or take a ticket.")
 	}
 	start, _ := parseHM(b.Start)
 	period, min := h.half(start), h.Minute(now)
@@ -521,8 +524,33 @@ func (e *Engine) Sweep(ctx context.Context) error {
 		if err := e.sweepNoShows(ctx, w, h); err != nil {
 			return err
 		}
+		if err := restampDays(ctx, w, h); err != nil {
+			return err
+		}
 		return e.waitAlerts(ctx, w, h)
 	})
+}
+
+// restampDays runs once per day change: bookings made long ago for the
+// days kiosks now cache (today and the next workday) get a new bookings
+// cursor, so they count as changed for every kiosk's next pull.
+func restampDays(ctx context.Context, w *txn, h *Hall) error {
+	today := h.Day(w.now)
+	days := today + "," + h.NextWorkday(today)
+	prev, err := getMeta(ctx, w.tx, "pull_days")
+	if err != nil || prev == days {
+		return err
+	}
+	cur, err := bumpCursor(ctx, w.tx, "bookings_cursor")
+	if err != nil {
+		return fmt.Errorf("bump bookings cursor: %w", err)
+	}
+	_, err = w.tx.ExecContext(ctx, `UPDATE bookings SET cursor = ? WHERE day IN (?, ?)`,
+		cur, today, h.NextWorkday(today))
+	if err != nil {
+		return fmt.Errorf("restamp bookings: %w", err)
+	}
+	return setMeta(ctx, w.tx, "pull_days", days)
 }
 
 // RestrictedUntil reports the R11 restriction of an ID number: the first
@@ -541,11 +569,9 @@ func (e *Engine) RestrictedUntil(ctx context.Context, idNumber string) (string, 
 
 // PullBookings returns the bookings of today and the next workday changed
 // after cursor, as kiosks cache them: keyed ID hash and masked name only.
-//
-// BUG(hallkiosk): the cursor does not encode the days, so a booking made
-// long ago for the new next workday is not "changed after" a recent
-// cursor. Kiosks must pull from cursor 0 whenever Days differs from the
-// days they cached (documented in docs/center-api.md).
+// When the days move on, restampDays gives the bookings of the new days a
+// fresh cursor, so a kiosk pulling from its old cursor receives them; it
+// drops the bookings of days no longer in Days.
 func (e *Engine) PullBookings(ctx context.Context, cursor int64) (api.BookingsPull, error) {
 	h, err := e.mustHall()
 	if err != nil {

@@ -216,3 +216,29 @@ func wrongCheckDigit(id string) string {
 	}
 	return id[:17] + "1"
 }
+
+// TestBookingsPullAcrossDays: a booking made days ago for what becomes the
+// next workday reaches a kiosk pulling from its recent cursor, once the
+// center's timer has seen the day change.
+func TestBookingsPullAcrossDays(t *testing.T) {
+	env := centertest.Start(t)
+	c := env.Client(env.Enrol(api.RoleKiosk, "k").Token)
+	env.Clock.Set(at(1, 9, 0))
+	monday, err := env.Engine.CreateBooking(ctx, "phone", bookReq(env.Matter("A"), "2026-12-07", "09:00", 21))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Set(at(3, 9, 0)) // Thursday: days 03 and 04
+	env.Engine.Sweep(ctx)
+	var thu api.BookingsPull
+	if e := c.Do("GET", "/bookings?cursor=0", nil, &thu); e != nil || len(thu.Bookings) != 0 {
+		t.Fatalf("thursday pull: %+v %v", thu, e)
+	}
+	env.Clock.Set(at(4, 8, 0)) // Friday: days 04 and Monday 07
+	env.Engine.Sweep(ctx)
+	var fri api.BookingsPull
+	c.Do("GET", fmt.Sprintf("/bookings?cursor=%d", thu.Cursor), nil, &fri)
+	if len(fri.Bookings) != 1 || fri.Bookings[0].ID != monday.ID {
+		t.Fatalf("friday pull from the thursday cursor: %+v", fri)
+	}
+}
