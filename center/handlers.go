@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"hallkiosk/center/api"
+	"hallkiosk/platform/logging"
 )
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
@@ -15,7 +16,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.eng.Enrol(r.Context(), req)
 	if err == nil {
-		s.log.Info("device enrolled", "device", out.DeviceID, "role", out.Role)
+		s.log.Info("device enrolled", logging.KeyDevice, out.DeviceID, "role", out.Role)
 	}
 	s.reply(w, r, out, err)
 }

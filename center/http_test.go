@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"hallkiosk/center/api"
@@ -240,5 +241,51 @@ func TestBookingsPullAcrossDays(t *testing.T) {
 	c.Do("GET", fmt.Sprintf("/bookings?cursor=%d", thu.Cursor), nil, &fri)
 	if len(fri.Bookings) != 1 || fri.Bookings[0].ID != monday.ID {
 		t.Fatalf("friday pull from the thursday cursor: %+v", fri)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestNoPersonalDataInLogs: a booking, a refusal, a cancellation and a
+// check-in leave no name, ID number or phone number in the center's logs.
+func TestNoPersonalDataInLogs(t *testing.T) {
+	var logs syncBuffer
+	env := centertest.Start(t, centertest.WithLog(&logs))
+	c := env.Client(env.Enrol(api.RoleKiosk, "k").Token)
+	env.Clock.Set(at(2, 9, 0))
+	req := bookReq(env.Matter("A"), "2026-12-03", "09:00", 31)
+	req.Name, req.Phone = "司马相如", "13912345678"
+	var b api.Booking
+	if e := c.Do("POST", "/bookings", req, &b); e != nil {
+		t.Fatal(e)
+	}
+	c.Do("POST", "/bookings", req, nil) // duplicate id: same booking
+	req.ID = nextID()
+	c.Do("POST", "/bookings", req, nil) // R11 duplicate refusal
+	c.Do("POST", "/bookings/cancel", api.CancelRequest{Code: b.Code, Name: "司马相如"}, nil)
+	env.Engine.DeliverSMS(ctx)
+	if logs.String() == "" {
+		t.Fatal("no logs captured: the test would prove nothing")
+	}
+	for _, secret := range []string{"司马相如", req.IDNumber, req.Phone} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("logs contain %q:\n%s", secret, logs.String())
+		}
 	}
 }

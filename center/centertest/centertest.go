@@ -58,6 +58,9 @@ func WithDir(dir string) Option { return func(o *options) { o.dir = dir } }
 // WithStreamKeep sets how many call events the stream keeps for resuming.
 func WithStreamKeep(n int) Option { return func(o *options) { o.keep = n } }
 
+// WithLog sends the center's logs to w (default: discarded).
+func WithLog(w io.Writer) Option { return func(o *options) { o.logTo = w } }
+
 // WithRealClock uses the wall clock instead of the fake (benchmarks).
 func WithRealClock() Option { return func(o *options) { o.noClock = true } }
 
@@ -73,7 +76,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if o.noClock {
 		clk = clock.Real{}
 	}
-	log := slog.New(slog.NewTextHandler(o.logTo, nil))
+	log := slog.New(slog.NewTextHandler(o.logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	eng, err := center.Open(context.Background(), center.Options{Dir: o.dir, Clock: clk,
 		Log: log, StreamKeep: o.keep, SMS: &center.LogSender{Path: o.dir + "/sms.log"}})
 	if err != nil {
