@@ -125,7 +125,7 @@ func TestT4CallToDrawn(t *testing.T) {
 
 	staff := env.Client(centertest.AdminToken)
 	staff.HTTP = &http.Client{}
-	var toDrawn, toAll []time.Duration
+	var toDrawn, toAll, post []time.Duration
 	key := 0
 	for _, p := range plan {
 		for range p.n {
@@ -136,6 +136,7 @@ func TestT4CallToDrawn(t *testing.T) {
 				api.CallRequest{Key: fmt.Sprintf("t4-call-%06d", key)}, &tk); e != nil {
 				t.Fatalf("call next: %v", e)
 			}
+			post = append(post, time.Since(t0))
 			id := lastCall(t, env, tk.Number)
 			d := drawn.wait(t, id, 1)[0]
 			all := heard.wait(t, id, 49)
@@ -146,6 +147,7 @@ func TestT4CallToDrawn(t *testing.T) {
 	}
 	report(t, "call next → drawn on the screen", toDrawn)
 	report(t, "call next → reached all 50 displays", toAll)
+	report(t, "(for scale) the call-next POST round trip alone", post)
 }
 
 // lastCall finds the event id of the call of number through the snapshot.
