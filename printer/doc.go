@@ -9,5 +9,5 @@
 // pseudo-terminal and check the bytes, the status answers and the rendered
 // paper.
 //
-// Open design doubts are marked BUG(hallkiosk) where they live.
+// Known shortcomings are marked BUG(hallkiosk) where they live.
 package printer

@@ -232,6 +232,10 @@ func (d *Driver) Firmware(ctx context.Context) (string, error) {
 			d.drain = true
 			return "", newError("firmware", ErrNoReply, err)
 		}
+		if len(reply) == 0 && d.lateConfirm && b[0]&0x90 == 0 {
+			d.lateConfirm = false // the owed GS r reply, not the version
+			continue
+		}
 		if b[0] == 0 {
 			break
 		}

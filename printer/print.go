@@ -178,6 +178,11 @@ func (d *Driver) write1(b []byte, deadline <-chan time.Time) (int, error) {
 // afterwards and the kiosk reopens the printer. The close runs on its own
 // goroutine because closing a descriptor with a write stuck in the kernel
 // waits for that write (os.File.Close on tarm/serial's descriptor does).
+//
+// BUG(hallkiosk): the goroutine with the stuck write, and the one closing
+// the port, stay blocked until the device drains or the process exits:
+// platform.SerialPort.Close waits for the write in flight (os.File.Close on
+// tarm/serial's descriptor does), so the stall cannot be undone from here.
 func (d *Driver) abandon() {
 	d.closed = true
 	go d.port.Close()
