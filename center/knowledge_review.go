@@ -41,6 +41,20 @@ func (e *Engine) EnsureConsoleSchema(ctx context.Context) error {
 	return nil
 }
 
+// withConsoleSchema runs fn, and once more after creating the console's
+// tables if they were missing: the device API records feedback and device
+// notes even on a center whose console never started.
+func (e *Engine) withConsoleSchema(ctx context.Context, fn func() error) error {
+	err := fn()
+	if err == nil || !strings.Contains(err.Error(), "no such table") {
+		return err
+	}
+	if err := e.EnsureConsoleSchema(ctx); err != nil {
+		return err
+	}
+	return fn()
+}
+
 // KnowledgeDraft is an imported knowledge base awaiting review. K2: only a
 // reviewed draft can be published.
 type KnowledgeDraft struct {
@@ -121,7 +135,8 @@ func (k kbEntry) problems() []string {
 
 // ImportKnowledgeDraft stores a knowledge file as a draft after checking
 // K1. Nothing reaches the kiosks until the draft is reviewed and published.
-func (e *Engine) ImportKnowledgeDraft(ctx context.Context, data []byte, by string) (KnowledgeDraft, error) {
+func (e *Engine) ImportKnowledgeDraft(ctx context.Context, data []byte,
+	by string) (KnowledgeDraft, error) {
 	f, err := ParseKnowledge(data)
 	if err != nil {
 		return KnowledgeDraft{}, badRequest("%v", err)
@@ -239,7 +254,8 @@ func (e *Engine) KnowledgeVersion(ctx context.Context) (int64, int, time.Time, e
 
 // AddKnowledgeFeedback stores a citizen's feedback on an entry (K4),
 // once per ID.
-func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device, fb api.KnowledgeFeedback) error {
+func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device,
+	fb api.KnowledgeFeedback) error {
 	switch {
 	case !validID(fb.ID):
 		return badRequest("id: want 8–64 letters, digits or '-'")
@@ -253,11 +269,13 @@ func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device, fb api.Kn
 	default:
 		return badRequest("kind: want helpful, unclear, wrong or not_found, got %q", fb.Kind)
 	}
-	return e.write(ctx, func(w *txn) error {
-		_, err := w.tx.ExecContext(ctx, `INSERT INTO kb_feedback (id, code, kind, text, query,
-			device, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			fb.ID, fb.Code, fb.Kind, fb.Text, fb.Query, dev.ID, w.now.UnixNano())
-		return err
+	return e.withConsoleSchema(ctx, func() error {
+		return e.write(ctx, func(w *txn) error {
+			_, err := w.tx.ExecContext(ctx, `INSERT INTO kb_feedback (id, code, kind, text,
+				query, device, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+				fb.ID, fb.Code, fb.Kind, fb.Text, fb.Query, dev.ID, w.now.UnixNano())
+			return err
+		})
 	})
 }
 
@@ -304,10 +322,21 @@ func (e *Engine) KnowledgeFeedbackSummary(ctx context.Context) ([]FeedbackSummar
 // version it pulled (K3) and its journal backlog. A negative value leaves
 // that field as it was. Devices report every minute and the values rarely
 // change, so an unchanged report costs a read, not a write.
-func (e *Engine) NoteDeviceState(ctx context.Context, device string, kbVersion, pending int64) error {
+func (e *Engine) NoteDeviceState(ctx context.Context, device string,
+	kbVersion, pending int64) error {
+	return e.withConsoleSchema(ctx, func() error {
+		return e.noteDeviceState(ctx, device, kbVersion, pending)
+	})
+}
+
+func (e *Engine) noteDeviceState(ctx context.Context, device string,
+	kbVersion, pending int64) error {
 	var kb, pend int64
 	err := e.db.QueryRowContext(ctx, `SELECT kb_version, journal_pending FROM device_notes
 		WHERE device = ?`, device).Scan(&kb, &pend)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read device note: %w", err)
+	}
 	if err == nil && (kbVersion < 0 || kbVersion == kb) && (pending < 0 || pending == pend) {
 		return nil
 	}

@@ -172,7 +172,8 @@ func TestBrowserJourneys(t *testing.T) {
 	if _, err := e.Engine.CallNext(ctx, 2, "other-window-call"); err != nil {
 		t.Fatal(err)
 	}
-	u.do(chromedp.Poll[chromedp.Void](`!document.querySelector('#waiting').innerText.includes('A002')`,
+	u.do(chromedp.Poll[chromedp.Void](
+		`!document.querySelector('#waiting').innerText.includes('A002')`,
 		chromedp.WithPollingTimeout(10*time.Second)))
 	u.shot("window")
 

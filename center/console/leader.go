@@ -60,7 +60,8 @@ func (c *Console) leaderPage(w http.ResponseWriter, r *http.Request, se *Session
 	c.render(w, r, http.StatusOK, "leader", se, "组长 Group leader", d)
 }
 
-func (c *Console) leaderData(ctx context.Context, h *center.Hall, now time.Time) (leaderData, error) {
+func (c *Console) leaderData(ctx context.Context, h *center.Hall,
+	now time.Time) (leaderData, error) {
 	d := leaderData{Grace: h.Booking.MissedGraceMinutes}
 	day := h.Day(now)
 	recs, err := c.eng.TicketRecords(ctx, day, day)
@@ -118,7 +119,8 @@ func (c *Console) tally(h *center.Hall, now time.Time, t center.TicketRecord, dr
 
 // noShows lists the last week's no-show bookings (R12) a leader may clear
 // after force majeure (R14).
-func (c *Console) noShows(ctx context.Context, h *center.Hall, now time.Time) ([]noShowRow, error) {
+func (c *Console) noShows(ctx context.Context, h *center.Hall,
+	now time.Time) ([]noShowRow, error) {
 	bs, err := c.eng.BookingsBetween(ctx, h.Day(now.AddDate(0, 0, -7)), h.Day(now))
 	if err != nil {
 		return nil, err

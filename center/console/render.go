@@ -25,7 +25,6 @@ var funcs = template.FuncMap{
 	"key": func() string { return "c-" + randomToken()[:30] },
 	"hm":  func(t time.Time) string { return t.Format("15:04") },
 	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"nz":  func(t time.Time) bool { return !t.IsZero() },
 }
 
 // render executes a page into a buffer first, so a template error never

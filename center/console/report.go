@@ -187,7 +187,9 @@ func (rep *Report) classes(h *center.Hall, now time.Time, recs []center.TicketRe
 		cf.MeanWaitMin = sum[target].Minutes() / float64(cf.Tickets)
 		rep.Classes = append(rep.Classes, *cf)
 	}
-	sort.Slice(rep.Classes, func(i, j int) bool { return rep.Classes[i].Target < rep.Classes[j].Target })
+	sort.Slice(rep.Classes, func(i, j int) bool {
+		return rep.Classes[i].Target < rep.Classes[j].Target
+	})
 }
 
 func waitOf(h *center.Hall, now time.Time, t center.TicketRecord) time.Duration {

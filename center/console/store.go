@@ -273,7 +273,8 @@ func (s *Store) NewSession(ctx context.Context, u User, now time.Time) (string, 
 
 // Session finds the live session of a cookie token, takes its flash
 // message when take is set, and extends its life.
-func (s *Store) Session(ctx context.Context, token string, now time.Time, take bool) (*Session, error) {
+func (s *Store) Session(ctx context.Context, token string, now time.Time,
+	take bool) (*Session, error) {
 	se := &Session{hash: tokenHash(token)}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, `SELECT s.user, u.role, s.csrf, s.window, s.flash,

@@ -151,7 +151,8 @@ func (c *Console) windowAction(w http.ResponseWriter, r *http.Request, se *Sessi
 
 // ticketAction acts on the ticket the window is serving; staff cannot
 // touch a ticket another window called.
-func (c *Console) ticketAction(r *http.Request, se *Session, action, id, key string) (api.Ticket, error) {
+func (c *Console) ticketAction(r *http.Request, se *Session, action, id,
+	key string) (api.Ticket, error) {
 	rec, err := c.eng.TicketRecordByID(r.Context(), id)
 	if err != nil {
 		return api.Ticket{}, err

@@ -43,8 +43,9 @@
 
   if (document.body.hasAttribute("data-live")) {
     connect();
-    // R8 alerts and R13 timers move with the clock, not only with events.
-    setInterval(refresh, 30000);
+    // New tickets raise no call event, and R8 lateness and the R13 countdown
+    // move with the clock: refresh every 10 s as well.
+    setInterval(refresh, 10000);
   }
   if (document.getElementById("ticket")) {
     setTimeout(function () { location.reload(); }, 20000);
