@@ -161,7 +161,7 @@ func (e *Engine) ImportKnowledgeDraft(ctx context.Context, data []byte,
 
 // KnowledgeDrafts lists drafts, newest first.
 func (e *Engine) KnowledgeDrafts(ctx context.Context) ([]KnowledgeDraft, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT id, entries, note, imported_by, imported_at,
+	rows, err := e.rdb.QueryContext(ctx, `SELECT id, entries, note, imported_by, imported_at,
 		reviewed_by, reviewed_at, published_version FROM kb_drafts ORDER BY id DESC LIMIT 50`)
 	if err != nil {
 		return nil, fmt.Errorf("list knowledge drafts: %w", err)
@@ -239,7 +239,7 @@ func (e *Engine) PublishKnowledgeDraft(ctx context.Context, id int64) (int64, er
 func (e *Engine) KnowledgeVersion(ctx context.Context) (int64, int, time.Time, error) {
 	var version, loaded int64
 	var body string
-	err := e.db.QueryRowContext(ctx, `SELECT version, body, loaded_at FROM knowledge
+	err := e.rdb.QueryRowContext(ctx, `SELECT version, body, loaded_at FROM knowledge
 		ORDER BY version DESC LIMIT 1`).Scan(&version, &body, &loaded)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, time.Time{}, nil
@@ -289,7 +289,7 @@ type FeedbackSummary struct {
 
 // KnowledgeFeedbackSummary sums feedback per entry, most recent first.
 func (e *Engine) KnowledgeFeedbackSummary(ctx context.Context) ([]FeedbackSummary, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT code, kind, text, at FROM kb_feedback
+	rows, err := e.rdb.QueryContext(ctx, `SELECT code, kind, text, at FROM kb_feedback
 		ORDER BY at DESC LIMIT 5000`)
 	if err != nil {
 		return nil, fmt.Errorf("read feedback: %w", err)
@@ -332,7 +332,7 @@ func (e *Engine) NoteDeviceState(ctx context.Context, device string,
 func (e *Engine) noteDeviceState(ctx context.Context, device string,
 	kbVersion, pending int64) error {
 	var kb, pend int64
-	err := e.db.QueryRowContext(ctx, `SELECT kb_version, journal_pending FROM device_notes
+	err := e.rdb.QueryRowContext(ctx, `SELECT kb_version, journal_pending FROM device_notes
 		WHERE device = ?`, device).Scan(&kb, &pend)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read device note: %w", err)
@@ -360,7 +360,7 @@ type DeviceNote struct {
 
 // DeviceNotes returns the notes by device id.
 func (e *Engine) DeviceNotes(ctx context.Context) (map[string]DeviceNote, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT device, kb_version, journal_pending
+	rows, err := e.rdb.QueryContext(ctx, `SELECT device, kb_version, journal_pending
 		FROM device_notes`)
 	if err != nil {
 		return nil, fmt.Errorf("read device notes: %w", err)

@@ -46,7 +46,7 @@ func unixOrZero(ns int64) time.Time {
 // TicketRecords lists the tickets of the days from..to (inclusive,
 // api.DayLayout), in issue order. Reports and the console read it.
 func (e *Engine) TicketRecords(ctx context.Context, from, to string) ([]TicketRecord, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT `+recordCols+` FROM tickets
+	rows, err := e.rdb.QueryContext(ctx, `SELECT `+recordCols+` FROM tickets
 		WHERE day >= ? AND day <= ? ORDER BY issued_at, seq`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("list ticket records: %w", err)
@@ -65,7 +65,7 @@ func (e *Engine) TicketRecords(ctx context.Context, from, to string) ([]TicketRe
 
 // TicketRecordByID returns one ticket record, or a not-found Refusal.
 func (e *Engine) TicketRecordByID(ctx context.Context, id string) (TicketRecord, error) {
-	r, err := scanRecord(e.db.QueryRowContext(ctx,
+	r, err := scanRecord(e.rdb.QueryRowContext(ctx,
 		`SELECT `+recordCols+` FROM tickets WHERE id = ?`, id))
 	if err != nil {
 		return r, notFound("ticket")
@@ -77,7 +77,7 @@ func (e *Engine) TicketRecordByID(ctx context.Context, id string) (TicketRecord,
 // day and start order: the reports count no-shows (R12) from it and the
 // group leader clears them (R14).
 func (e *Engine) BookingsBetween(ctx context.Context, from, to string) ([]api.Booking, error) {
-	rows, err := e.db.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings
+	rows, err := e.rdb.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings
 		WHERE day >= ? AND day <= ? ORDER BY day, start, code`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("list bookings: %w", err)
