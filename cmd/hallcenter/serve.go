@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"hallkiosk/center"
 	"hallkiosk/center/demo"
@@ -19,13 +20,16 @@ func init() {
 
 func runServe(ctx context.Context, env *cli.Env) error {
 	fs := cli.Flags(env, "serve",
-		"hallcenter serve --data DIR --listen ADDR [--tls-cert F --tls-key F] [--demo]")
+		"hallcenter serve --data DIR --listen ADDR [--tls-cert F --tls-key F] "+
+			"[--demo [--demo-time T]]")
 	data := fs.String("data", "", "data directory (center.db, admin.token); required")
 	listen := fs.String("listen", "127.0.0.1:8440", "address to listen on; plain HTTP only on loopback")
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	tokenFile := fs.String("admin-token-file", "", "admin token file (default DATA/admin.token)")
 	useDemo := fs.Bool("demo", false, "start on the embedded demo hall and knowledge base")
+	demoTime := fs.String("demo-time", "", "with --demo: start the clock at this RFC 3339 time "+
+		"(to try the hall outside its opening hours)")
 	if err := cli.Parse(fs, env); err != nil {
 		return err
 	}
@@ -35,7 +39,15 @@ func runServe(ctx context.Context, env *cli.Env) error {
 	if err := center.CheckListen(*listen, *cert != "" || *key != ""); err != nil {
 		return cli.ConfigError(err)
 	}
-	eng, err := center.Open(ctx, center.Options{Dir: *data, Log: env.Log})
+	opts := center.Options{Dir: *data, Log: env.Log}
+	if *demoTime != "" {
+		start, err := time.Parse(time.RFC3339, *demoTime)
+		if err != nil || !*useDemo {
+			return cli.Usage("--demo-time wants --demo and an RFC 3339 time")
+		}
+		opts.Clock = center.NewShiftedClock(start)
+	}
+	eng, err := center.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
