@@ -179,14 +179,10 @@ func (s *SerialPort) Write(b []byte) (int, error) {
 	if s.isClosed() {
 		return 0, ErrClosed
 	}
-	type result struct {
-		n   int
-		err error
-	}
-	done := make(chan result, 1)
+	done := make(chan writeResult, 1)
 	go func() {
 		n, err := s.p.Write(b)
-		done <- result{n, err}
+		done <- writeResult{n, err}
 	}()
 	timer := time.NewTimer(s.cfg.WriteTimeout)
 	defer timer.Stop()
@@ -197,20 +193,58 @@ func (s *SerialPort) Write(b []byte) (int, error) {
 		}
 		return r.n, nil
 	case <-timer.C:
-		s.Close()
+		if s.markClosed() {
+			go s.abandon(done)
+		}
 		return 0, fmt.Errorf("write %d bytes to %s: %w after %v", len(b), s.cfg.Path, ErrWriteStalled, s.cfg.WriteTimeout)
 	}
 }
 
-// Close closes the port. It is safe to call more than once.
+type writeResult struct {
+	n   int
+	err error
+}
+
+// abandon gets a stalled write out of the kernel and closes the port. A
+// blocked write(2) on a terminal is not interrupted by close(2), and Go's
+// Close waits for it; discarding the queued output (TCIOFLUSH) makes room,
+// so the write finishes and the descriptor can really be closed. The bytes
+// discarded belong to the job that already failed.
+func (s *SerialPort) abandon(done <-chan writeResult) {
+	defer s.p.Close()
+	for i := 0; i < 200; i++ { // up to about 2 s
+		select {
+		case <-done:
+			return
+		default:
+		}
+		s.p.Flush()
+		time.Sleep(10 * time.Millisecond)
+	}
+	// BUG(hallkiosk): a device that still will not drain keeps this
+	// goroutine and its descriptor until it does; the next open uses a new
+	// descriptor, so the kiosk carries on.
+	<-done
+}
+
+// Close closes the port. It is safe to call more than once, and while a
+// write is stalled (that write's own cleanup then closes the device).
 func (s *SerialPort) Close() error {
+	if !s.markClosed() {
+		return nil
+	}
+	return s.p.Close()
+}
+
+// markClosed sets the closed flag and reports whether this call set it.
+func (s *SerialPort) markClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil
+		return false
 	}
 	s.closed = true
-	return s.p.Close()
+	return true
 }
 
 func (s *SerialPort) isClosed() bool {
