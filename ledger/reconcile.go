@@ -126,19 +126,27 @@ func (s *Syncer) resend(ctx context.Context, ranges []api.SeqRange) error {
 	s.push.Lock()
 	defer s.push.Unlock()
 	for _, r := range ranges {
-		for from := r.From; from <= r.To; from += int64(s.opts.Batch) {
-			to := min(r.To, from+int64(s.opts.Batch)-1)
-			es, err := s.l.EventRange(ctx, from, to)
+		for from := r.From; from <= r.To; {
+			last, err := s.resendFrom(ctx, from, r.To)
 			if err != nil {
 				return err
 			}
-			if len(es) == 0 {
-				return fmt.Errorf("reconcile: center asks for seq %d-%d, device has none", from, to)
-			}
-			if err := s.pushBatch(ctx, es); err != nil {
-				return err
-			}
+			from = last + 1
 		}
 	}
 	return nil
+}
+
+// resendFrom pushes one batch starting at seq from (up to to) and returns
+// the last seq it sent.
+func (s *Syncer) resendFrom(ctx context.Context, from, to int64) (int64, error) {
+	es, err := s.l.EventRange(ctx, from, min(to, from+int64(s.opts.Batch)-1))
+	if err != nil {
+		return 0, err
+	}
+	if len(es) == 0 {
+		return 0, fmt.Errorf("reconcile: center asks for seq %d-%d, device has none", from, to)
+	}
+	es = fitBody(es)
+	return es[len(es)-1].Seq, s.pushBatch(ctx, es)
 }

@@ -27,8 +27,10 @@ type SyncOptions struct {
 	Clock clock.Clock
 	// Log receives the sync client's logs. Default slog.Default().
 	Log *slog.Logger
-	// Batch is the number of events per journal push. Default 500, which
-	// stays well under api.MaxBody.
+	// Batch is the most events per journal push. Default 1000. A batch is
+	// also cut before its encoded size passes half of api.MaxBody. Each
+	// push is one transaction with a sync to disk on both sides, so after a
+	// day offline large batches are what keeps reconciling fast (T7).
 	Batch int
 	// Interval is the wait between rounds while online. Default 5 s.
 	Interval time.Duration
@@ -53,7 +55,7 @@ func (o SyncOptions) withDefaults() SyncOptions {
 	}
 	o.Log = logging.For(o.Log, "sync")
 	if o.Batch <= 0 {
-		o.Batch = 500
+		o.Batch = 1000
 	}
 	if o.Interval <= 0 {
 		o.Interval = 5 * time.Second
@@ -275,10 +277,27 @@ func (s *Syncer) Push(ctx context.Context) error {
 		if err != nil || len(es) == 0 {
 			return err
 		}
-		if err := s.pushBatch(ctx, es); err != nil {
+		if err := s.pushBatch(ctx, fitBody(es)); err != nil {
 			return err
 		}
 	}
+}
+
+// eventOverhead bounds an event's encoded size beside its payload: seq,
+// time, kind and two hex hashes with their JSON keys.
+const eventOverhead = 256
+
+// fitBody keeps the leading events whose encoded size stays under half of
+// api.MaxBody (always at least one).
+func fitBody(es []Event) []Event {
+	size := 0
+	for i, e := range es {
+		size += len(e.Payload) + len(e.Kind) + eventOverhead
+		if i > 0 && size > api.MaxBody/2 {
+			return es[:i]
+		}
+	}
+	return es
 }
 
 // pushBatch pushes one batch and advances the cursor.
