@@ -2,15 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
-	"net/http"
-	"time"
 
 	"hallkiosk/idcard/idcardtest"
 	"hallkiosk/internal/cli"
-	"hallkiosk/platform"
 )
 
 func init() {
@@ -55,20 +49,7 @@ func runIDCard(ctx context.Context, env *cli.Env) error {
 			return cli.Usage("%v", err)
 		}
 	}
-	return serveIDCard(ctx, env, sim, ln, *link)
-}
-
-// listenLoopback refuses any address but loopback: the control API places
-// cards and injects faults, which no one off the machine may do.
-func listenLoopback(addr string) (net.Listener, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("--control %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("--control %q: only a loopback address is allowed", addr)
-	}
-	return net.Listen("tcp", addr)
+	return serveDevice(ctx, env, "idcard reader", sim.Serve, sim.Handler(), ln, *link)
 }
 
 func placeFile(sim *idcardtest.Sim, path string) error {
@@ -77,36 +58,4 @@ func placeFile(sim *idcardtest.Sim, path string) error {
 		return err
 	}
 	return sim.Place(c, path)
-}
-
-// serveIDCard runs the reader on a pty and the control API until ctx ends.
-func serveIDCard(ctx context.Context, env *cli.Env, sim *idcardtest.Sim, ln net.Listener,
-	link string) error {
-	p, err := platform.OpenPTY()
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	if err := p.Link(link); err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	fmt.Fprintf(env.Stdout, "idcard reader on %s (%s), control http://%s\n",
-		link, p.SlavePath, ln.Addr())
-
-	done := make(chan error, 1)
-	go func() { done <- sim.Serve(ctx, p.Master) }()
-	select {
-	case <-ctx.Done():
-		p.Close() // unblocks Serve's read
-		<-done
-		return nil
-	case err := <-done:
-		if err == nil {
-			err = errors.New("the pseudo-terminal closed")
-		}
-		return err
-	}
 }

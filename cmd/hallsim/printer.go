@@ -2,13 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"hallkiosk/internal/cli"
 	"hallkiosk/platform"
@@ -76,7 +71,7 @@ func runPrinter(ctx context.Context, env *cli.Env) error {
 				env.Log.Error("save page", "err", err)
 			}
 		}})
-	return servePrinter(ctx, env, dev, ln, *link)
+	return serveDevice(ctx, env, "printer", dev.Serve, dev.Handler(), ln, *link)
 }
 
 func renderer(fontPath string) (*printertest.Renderer, error) {
@@ -92,36 +87,4 @@ func renderer(fontPath string) (*printertest.Renderer, error) {
 func countPages(dir string) int {
 	m, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9][0-9].bin"))
 	return len(m)
-}
-
-// servePrinter runs the printer on a pty and the control endpoint until ctx
-// ends.
-func servePrinter(ctx context.Context, env *cli.Env, dev *printertest.Device, ln net.Listener,
-	link string) error {
-	p, err := platform.OpenPTY()
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	if err := p.Link(link); err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: dev.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	fmt.Fprintf(env.Stdout, "printer on %s (%s), control http://%s\n", link, p.SlavePath, ln.Addr())
-
-	done := make(chan error, 1)
-	go func() { done <- dev.Serve(ctx, p.Master) }()
-	select {
-	case <-ctx.Done():
-		p.Close() // unblocks Serve's read
-		<-done
-		return nil
-	case err := <-done:
-		if err == nil {
-			err = errors.New("the pseudo-terminal closed")
-		}
-		return err
-	}
 }
