@@ -85,6 +85,17 @@ func BenchmarkT3(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	// Each query's fastest pass: what it costs when it is not waiting for
+	// a core (the machine is shared); its p99 over queries is reported
+	// beside the raw one.
+	best := make([]time.Duration, len(qs))
+	for i, d := range fts {
+		if j := i % len(qs); best[j] == 0 || d < best[j] {
+			best[j] = d
+		}
+	}
+	b.ReportMetric(us(pct(best, 99)), "best-of-N-p99-µs")
+	b.ReportMetric(us(pct(best, 50)), "best-of-N-p50-µs")
 	p50, p99 := pct(fts, 50), pct(fts, 99)
 	l50, l99 := pct(like, 50), pct(like, 99)
 	b.ReportMetric(us(p50), "p50-µs")
