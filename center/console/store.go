@@ -288,16 +288,18 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time,
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	clear := se.Flash
-	if !take {
-		clear = ""
-	}
-	_, err = s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = ?,
-		flash = CASE WHEN ? != '' THEN '' ELSE flash END WHERE token_hash = ?`,
-		now.Add(sessionTTL).UnixNano(), clear, se.hash)
 	if !take {
 		se.Flash = ""
 	}
+	// Extending the session is a synchronous write; once a minute is
+	// enough for a two-hour idle limit, so most page loads only read.
+	stale := time.Unix(0, expires).Sub(now) < sessionTTL-time.Minute
+	if se.Flash == "" && !stale {
+		return se, nil
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = ?,
+		flash = CASE WHEN ? != '' THEN '' ELSE flash END WHERE token_hash = ?`,
+		now.Add(sessionTTL).UnixNano(), se.Flash, se.hash)
 	return se, err
 }
 

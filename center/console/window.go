@@ -60,12 +60,17 @@ func byCallOrder(a, b row) int {
 	return cmp.Or(a.IssuedAt.Compare(b.IssuedAt), cmp.Compare(a.Number, b.Number))
 }
 
+// maxListed bounds the waiting list on a window's page: staff need the next
+// few, and a long list would make every live refresh slow.
+const maxListed = 50
+
 type windowData struct {
 	Windows []api.Window
 	Window  int
 	Queues  string
 	Current *row
-	Waiting []row
+	Waiting []row // the first maxListed in call order
+	Total   int   // all waiting for the window
 	Targets []api.Department // transfer destinations
 }
 
@@ -105,6 +110,8 @@ func (c *Console) fillWindow(ctx context.Context, h *center.Hall, now time.Time,
 		}
 	}
 	slices.SortFunc(d.Waiting, byCallOrder)
+	d.Total = len(d.Waiting)
+	d.Waiting = d.Waiting[:min(d.Total, maxListed)]
 	return nil
 }
 
