@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"hallkiosk/center/api"
+	"hallkiosk/platform/logging"
 )
 
 // knowledgeFeedback takes a citizen's feedback on a knowledge entry from a
@@ -16,4 +17,13 @@ func (s *Server) knowledgeFeedback(w http.ResponseWriter, r *http.Request, dev D
 	}
 	err := s.eng.AddKnowledgeFeedback(r.Context(), dev, req)
 	s.reply(w, r, map[string]string{"status": "ok"}, err)
+}
+
+// note records what a device reported (knowledge version pulled, journal
+// backlog) for the admin console. A failure is logged, not returned: the
+// device's own request succeeded.
+func (s *Server) note(r *http.Request, dev Device, kbVersion, pending int64) {
+	if err := s.eng.NoteDeviceState(r.Context(), dev.ID, kbVersion, pending); err != nil {
+		s.log.Warn("note device state", "device", dev.ID, logging.KeyErr, err)
+	}
 }
