@@ -69,8 +69,8 @@ type windowData struct {
 	Window  int
 	Queues  string
 	Current *row
-	Waiting []row // the first maxListed in call order
-	Total   int   // all waiting for the window
+	Waiting []row            // the first maxListed in call order
+	Total   int              // all waiting for the window
 	Targets []api.Department // transfer destinations
 }
 
