@@ -112,10 +112,17 @@ func TestAdminDevicesEnrolNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.Engine.NoteDeviceState(ctx, e.kiosk.ID, 1, 42)
+	fb := api.KnowledgeFeedback{ID: "fb-00000001", Code: e.Matter("A"), Kind: api.FeedbackWrong,
+		Text: "材料清单已过时"}
+	if err := e.Engine.AddKnowledgeFeedback(ctx, e.kiosk, fb); err != nil {
+		t.Fatal(err)
+	}
 	b := e.browser(t)
 	b.login("chen")
 	_, page := b.get("/admin")
-	for _, s := range []string{"kiosk-1", "1.2.3", "paper near end", "online"} {
+	for _, s := range []string{"kiosk-1", "1.2.3", "paper near end", "online",
+		"<td>42</td>", "材料清单已过时"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("devices table lacks %q", s)
 		}
