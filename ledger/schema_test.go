@@ -142,17 +142,23 @@ func TestOpenDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string][]byte{
-		"garbage":      []byte(strings.Repeat("not a database ", 400)),
-		"short":        data[:50],
-		"truncated":    data[:len(data)/2],
-		"bad_page":     scribble(data, len(data)/2),
-		"header_wiped": scribble(data, 0),
+		"garbage":            []byte(strings.Repeat("not a database ", 400)),
+		"short":              data[:50],
+		"truncated":          data[:len(data)/2],
+		"truncated_with_log": data[:len(data)/2],
+		"bad_page":           scribble(data, len(data)/2),
+		"header_wiped":       scribble(data, 0),
 	}
 	for name, content := range cases {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "ledger.db")
 			if err := os.WriteFile(path, content, 0o600); err != nil {
 				t.Fatal(err)
+			}
+			if name == "truncated_with_log" {
+				// A log that does not hold the missing pages (here: junk,
+				// which SQLite ignores) must not hide the truncation.
+				os.WriteFile(path+"-wal", []byte(strings.Repeat("x", 4096)), 0o600)
 			}
 			before := sha256.Sum256(content)
 			l, err := Open(path, Options{})
