@@ -3,10 +3,13 @@ package center_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 
+	"hallkiosk/center"
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
 )
@@ -131,5 +134,18 @@ func TestG2AcrossRestart(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "[1calledA001 2finishedA001 3calledA002]" {
 		t.Fatalf("stream across restart: %v", got)
+	}
+}
+
+// A fresh install names a data directory that does not exist yet.
+func TestOpenCreatesDataDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "var", "lib", "hallcenter")
+	e, err := center.Open(context.Background(), center.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if _, err := os.Stat(filepath.Join(dir, "center.db")); err != nil {
+		t.Fatal(err)
 	}
 }

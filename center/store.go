@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	_ "modernc.org/sqlite" // driver "sqlite", pure Go
@@ -82,6 +83,10 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
 // in WAL mode readers do not wait for the writer, so pulls, token checks
 // and stream resumes stay fast while tickets are being written.
 func openReader(dir string) (*sql.DB, error) {
+	// A fresh install names a data directory that does not exist yet.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
 	path := filepath.Join(dir, "center.db")
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=query_only(1)"
 	db, err := sql.Open("sqlite", dsn)
@@ -98,6 +103,10 @@ func openReader(dir string) (*sql.DB, error) {
 // and bumped on one connection inside one transaction cannot race (DESIGN
 // §7). Reads share it; they are short.
 func openStore(ctx context.Context, dir string) (*sql.DB, error) {
+	// A fresh install names a data directory that does not exist yet.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
 	path := filepath.Join(dir, "center.db")
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)&_txlock=immediate"
