@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,32 +115,38 @@ func (c *Console) deviceRows(ctx context.Context, now time.Time, kb int64) ([]de
 	}
 	var out []deviceRow
 	for _, dv := range devs {
-		dr := deviceRow{DeviceHealth: dv, Seen: "—", Backlog: "?", KBHeld: "?"}
-		if dv.LastSeen.Unix() > 0 {
-			dr.Online = now.Sub(dv.LastSeen) < onlineWithin && !dv.Revoked
-			dr.Seen = dv.LastSeen.In(now.Location()).Format("01-02 15:04:05")
-		}
-		var other []string
-		for k, v := range dv.Health {
-			if k == "printer" {
-				dr.Printer = v
-			} else {
-				other = append(other, k+": "+v)
-			}
-		}
-		dr.Other = strings.Join(other, ", ")
-		if n, ok := notes[dv.ID]; ok {
-			if n.JournalPending >= 0 {
-				dr.Backlog = strconv.FormatInt(n.JournalPending, 10)
-			}
-			if n.KnowledgeVersion >= 0 {
-				dr.KBHeld = strconv.FormatInt(n.KnowledgeVersion, 10)
-				dr.KBBehind = n.KnowledgeVersion < kb
-			}
-		}
-		out = append(out, dr)
+		out = append(out, deviceRowOf(dv, notes, now, kb))
 	}
 	return out, nil
+}
+
+func deviceRowOf(dv center.DeviceHealth, notes map[string]center.DeviceNote, now time.Time,
+	kb int64) deviceRow {
+	dr := deviceRow{DeviceHealth: dv, Seen: "—", Backlog: "?", KBHeld: "?"}
+	if dv.LastSeen.Unix() > 0 {
+		dr.Online = now.Sub(dv.LastSeen) < onlineWithin && !dv.Revoked
+		dr.Seen = dv.LastSeen.In(now.Location()).Format("01-02 15:04:05")
+	}
+	var other []string
+	for k, v := range dv.Health {
+		if k == "printer" {
+			dr.Printer = v
+		} else {
+			other = append(other, k+": "+v)
+		}
+	}
+	slices.Sort(other)
+	dr.Other = strings.Join(other, ", ")
+	if n, ok := notes[dv.ID]; ok {
+		if n.JournalPending >= 0 {
+			dr.Backlog = strconv.FormatInt(n.JournalPending, 10)
+		}
+		if n.KnowledgeVersion >= 0 {
+			dr.KBHeld = strconv.FormatInt(n.KnowledgeVersion, 10)
+			dr.KBBehind = n.KnowledgeVersion < kb
+		}
+	}
+	return dr
 }
 
 func (c *Console) feedbackRows(ctx context.Context, h *center.Hall) ([]feedbackRow, error) {

@@ -126,33 +126,40 @@ func (rep *Report) queues(h *center.Hall, recs []center.TicketRecord) {
 	}
 	for _, t := range recs {
 		i, ok := idx[t.Queue]
-		if !ok {
-			idx[t.Queue] = len(rep.Queues)
+		if !ok { // a queue the current hall no longer has
 			i = len(rep.Queues)
+			idx[t.Queue] = i
 			rep.Queues = append(rep.Queues, QueueFigures{Dept: "?", Queue: t.Queue})
 		}
-		q := &rep.Queues[i]
-		q.Issued++
-		if t.Kind == api.KindBooked {
-			q.Booked++
-		} else {
-			q.WalkIn++
-		}
-		if !t.CalledAt.IsZero() {
-			q.Called++
-		}
+		rep.Queues[i].add(t)
 		if !t.MissedAt.IsZero() {
-			q.Missed++
 			rep.Missed++
 		}
-		switch t.Status {
-		case api.TicketFinished:
-			q.Finished++
-			q.Ratings.add(t.Rating)
+		if t.Status == api.TicketFinished {
 			rep.Ratings.add(t.Rating)
-		case api.TicketWaiting:
-			q.Still++
 		}
+	}
+}
+
+func (q *QueueFigures) add(t center.TicketRecord) {
+	q.Issued++
+	if t.Kind == api.KindBooked {
+		q.Booked++
+	} else {
+		q.WalkIn++
+	}
+	if !t.CalledAt.IsZero() {
+		q.Called++
+	}
+	if !t.MissedAt.IsZero() {
+		q.Missed++
+	}
+	switch t.Status {
+	case api.TicketFinished:
+		q.Finished++
+		q.Ratings.add(t.Rating)
+	case api.TicketWaiting:
+		q.Still++
 	}
 }
 
