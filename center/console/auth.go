@@ -52,8 +52,14 @@ func (c *Console) session(r *http.Request) (*Session, error) {
 	if err != nil || ck.Value == "" {
 		return nil, ErrNoSession
 	}
-	return c.store.Session(r.Context(), ck.Value, c.eng.Now(), r.Method == http.MethodGet &&
-		r.Header.Get("X-Live") == "")
+	access := PageView
+	switch {
+	case r.Header.Get("X-Live") != "" || r.URL.Path == "/events":
+		access = Background
+	case r.Method != http.MethodGet:
+		access = Action
+	}
+	return c.store.Session(r.Context(), ck.Value, c.eng.Now(), access)
 }
 
 // noSession sends a browser to the login page; a POST is refused outright,

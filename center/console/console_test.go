@@ -323,3 +323,43 @@ func excerpt(s string) string {
 	}
 	return s[:min(len(s), 400)]
 }
+
+// A page refreshing itself in the background does not keep an idle
+// session alive.
+func TestBackgroundRefreshDoesNotExtendSession(t *testing.T) {
+	e := start(t)
+	b := e.browser(t)
+	b.atWindow("wang", 1)
+	for range 5 {
+		e.Clock.Advance(sessionTTL / 4)
+		req, _ := http.NewRequest("GET", e.URL+"/window", nil)
+		req.Header.Set("X-Live", "1")
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if st, loc := b.get("/window"); st != http.StatusSeeOther || !strings.Contains(loc, "login") {
+		t.Fatalf("after 2 idle hours of background refreshes: %d %s, want the login", st, loc)
+	}
+}
+
+func TestSelectUnknownWindow(t *testing.T) {
+	e := start(t)
+	b := e.browser(t)
+	b.login("wang")
+	for _, w := range []string{"99", "0", "-1", "abc", ""} {
+		v := b.form("/window", "/window/select")
+		v.Set("window", w)
+		_, loc := b.post("/window/select", v)
+		if page := b.flash(loc); !strings.Contains(page, "No such window") {
+			t.Errorf("window %q: %s", w, excerpt(page))
+		}
+	}
+	v := b.form("/window", "/window/select")
+	if st, body := b.post("/window/call-next", v); st != http.StatusSeeOther ||
+		!strings.Contains(b.flash(body), "Choose your window first") {
+		t.Errorf("call next without a window: %d", st)
+	}
+}

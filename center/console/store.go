@@ -271,10 +271,22 @@ func (s *Store) NewSession(ctx context.Context, u User, now time.Time) (string, 
 	return token, nil
 }
 
-// Session finds the live session of a cookie token, takes its flash
-// message when take is set, and extends its life.
+// Access is how a request uses its session.
+type Access int
+
+// Kinds of access. Only a person's own requests keep a session alive: a
+// page left open refreshes itself in the background, and that must not
+// stop the idle limit from ending the session.
+const (
+	PageView   Access = iota // takes the flash message, extends the session
+	Action                   // a form post: extends the session
+	Background               // live refresh or event stream: neither
+)
+
+// Session finds the live session of a cookie token; how it treats the
+// flash message and the session's life depends on the access.
 func (s *Store) Session(ctx context.Context, token string, now time.Time,
-	take bool) (*Session, error) {
+	access Access) (*Session, error) {
 	se := &Session{hash: tokenHash(token)}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, `SELECT s.user, u.role, s.csrf, s.window, s.flash,
@@ -288,13 +300,13 @@ func (s *Store) Session(ctx context.Context, token string, now time.Time,
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	if !take {
+	if access != PageView {
 		se.Flash = ""
 	}
 	// Extending the session is a synchronous write; once a minute is
 	// enough for a two-hour idle limit, so most page loads only read.
 	stale := time.Unix(0, expires).Sub(now) < sessionTTL-time.Minute
-	if se.Flash == "" && !stale {
+	if access == Background || se.Flash == "" && !stale {
 		return se, nil
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = ?,

@@ -20,7 +20,14 @@
     var live = document.getElementById("live");
     if (!live) return;
     fetch(location.href, { headers: { "X-Live": "1" }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        // The session ended (idle limit, logout elsewhere): show the login.
+        if (r.redirected && new URL(r.url).pathname === "/login") {
+          location.href = r.url;
+          return null;
+        }
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) {
         if (!html || busy) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
