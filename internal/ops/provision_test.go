@@ -24,6 +24,8 @@ import (
 // a fake /dev, and a real center.
 type rig struct {
 	env     *centertest.Env
+	printer *printertest.Device
+	reader  *idcardtest.Sim
 	devDir  string
 	dataDir string
 	cfgPath string
@@ -41,13 +43,15 @@ func newRig(t *testing.T) *rig {
 	if err := pp.Link(filepath.Join(r.devDir, "ttyUSB1")); err != nil {
 		t.Fatal(err)
 	}
-	go printertest.NewDevice(printertest.Options{Log: slog.New(slog.DiscardHandler)}).Serve(ctx, pp.Master)
+	r.printer = printertest.NewDevice(printertest.Options{Log: slog.New(slog.DiscardHandler)})
+	go r.printer.Serve(ctx, pp.Master)
 
 	rp := ptytest.New(t)
 	if err := rp.Link(filepath.Join(r.devDir, "ttyUSB0")); err != nil {
 		t.Fatal(err)
 	}
-	go idcardtest.New(idcardtest.Options{}).Serve(ctx, rp.Master)
+	r.reader = idcardtest.New(idcardtest.Options{})
+	go r.reader.Serve(ctx, rp.Master)
 	return r
 }
 
