@@ -237,6 +237,9 @@ func TestBrowserJourneys(t *testing.T) {
 	if _, err := e.Engine.ImportKnowledgeDraft(ctx, demo.Knowledge, "chen"); err != nil {
 		t.Fatal(err)
 	}
+	e.Engine.NoteDeviceState(ctx, e.kiosk.ID, 1, 0)
+	e.Engine.AddKnowledgeFeedback(ctx, e.kiosk, api.KnowledgeFeedback{ID: "fb-00000001",
+		Code: e.Matter("A"), Kind: api.FeedbackUnclear, Text: "材料清单里“注册地址使用证明”指什么？"})
 	u.do(chromedp.Navigate(u.base+"/admin"), chromedp.WaitVisible(chromedp.CSS("#devices")))
 	want(t, "devices", u.text("#devices"), "paper near end")
 	u.shot("admin")
