@@ -49,6 +49,8 @@ type Engine struct {
 	wmu  sync.Mutex
 	hall atomic.Pointer[Hall]
 
+	alerts alertWatch // device alerts already raised
+
 	// mu guards the token cache (token hash → device; a revoke clears it)
 	// and the heartbeats not yet written (device → last heartbeat).
 	writes     chan writeReq // to the writer goroutine (writer.go)

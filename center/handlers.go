@@ -58,6 +58,11 @@ func (s *Server) addNotice(w http.ResponseWriter, r *http.Request, _ Device) {
 	s.reply(w, r, out, err)
 }
 
+func (s *Server) alerts(w http.ResponseWriter, r *http.Request, _ Device) {
+	out, err := s.eng.DeviceAlerts(r.Context(), AlertLimits{})
+	s.reply(w, r, out, err)
+}
+
 func (s *Server) anomalies(w http.ResponseWriter, r *http.Request, _ Device) {
 	out, err := s.eng.Anomalies(r.Context())
 	if out == nil {

@@ -56,6 +56,7 @@ func (s *Server) Handler() http.Handler {
 	s.route(mux, "POST "+p+"/admin/noshows/clear", admin, s.clearNoShow)
 	s.route(mux, "POST "+p+"/admin/notices", admin, s.addNotice)
 	s.route(mux, "GET "+p+"/admin/anomalies", admin, s.anomalies)
+	s.route(mux, "GET "+p+"/admin/alerts", admin, s.alerts)
 	s.route(mux, "GET "+p+"/hall", all, s.pullHall)
 	s.route(mux, "GET "+p+"/knowledge", all, s.pullKnowledge)
 	s.route(mux, "GET "+p+"/notices", all, s.pullNotices)

@@ -84,8 +84,8 @@ func (s *Server) ListenAndServe(ctx context.Context, opts ServeOptions) error {
 	return nil
 }
 
-// RunTimers runs Sweep (R8 wait alerts, R12 no-shows) and the SMS outbox
-// every interval until ctx ends.
+// RunTimers runs Sweep (R8 wait alerts, R12 no-shows), the SMS outbox and
+// the device alerts every interval until ctx ends.
 func (e *Engine) RunTimers(ctx context.Context, every time.Duration) {
 	for {
 		if err := e.Sweep(ctx); err != nil && ctx.Err() == nil {
@@ -96,6 +96,9 @@ func (e *Engine) RunTimers(ctx context.Context, every time.Duration) {
 		}
 		if _, err := e.DeliverSMS(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("sms outbox failed", logging.KeyErr, err)
+		}
+		if err := e.watchAlerts(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("device alert check failed", logging.KeyErr, err)
 		}
 		select {
 		case <-ctx.Done():
