@@ -241,3 +241,47 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestIssueTwoHandles: G2 across connections: two ledgers open on one
+// file (a second process by mistake) issuing at once still never share a
+// number, because each issue starts with BEGIN IMMEDIATE.
+func TestIssueTwoHandles(t *testing.T) {
+	a, clk := newLedger(t)
+	lease(t, a, "L1", "A", 1, 1000)
+	b, err := Open(a.Path(), Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for _, l := range []*Ledger{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				if _, err := l.Issue(ctx, IssueRequest{Key: NewKey(), Queue: "A"}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	ts, _ := a.Tickets(ctx, a.Today())
+	seen := map[int]bool{}
+	for _, tk := range ts {
+		if seen[tk.Number] {
+			t.Fatalf("number %s issued twice", tk.Label)
+		}
+		seen[tk.Number] = true
+	}
+	if len(seen) != 100 {
+		t.Fatalf("%d tickets", len(seen))
+	}
+	mustVerify(t, a)
+}
