@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -232,7 +233,7 @@ func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 	t0 := s.opts.Clock.Now()
 	ack, err := s.c.Heartbeat(ctx, api.Heartbeat{Version: s.opts.Version,
 		Uptime: int64(t0.Sub(s.start).Seconds()), Pending: int(s.pending()),
-		Health: map[string]string{"ledger": "ok"}})
+		Health: map[string]string{"sync": s.health()}})
 	if err != nil {
 		return ack, fmt.Errorf("heartbeat: %w", err)
 	}
@@ -252,6 +253,22 @@ func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 		}
 	}
 	return ack, nil
+}
+
+// health is the sync component's line in the heartbeat: "ok", or why the
+// previous round failed (a journal the center refuses shows up here, and
+// so on the admin's device list).
+func (s *Syncer) health() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch e := s.state.LastError; {
+	case e == "" || e == "not yet connected":
+		return "ok"
+	case len(e) > 200:
+		return strings.ToValidUTF8(e[:200], "")
+	default:
+		return e
+	}
 }
 
 // pushedSeq is the highest seq the center acknowledged.
