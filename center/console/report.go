@@ -26,6 +26,19 @@ type Report struct {
 	Cleared  int // R14 cleared after force majeure
 	Missed   int // tickets marked missed (过号) at least once
 	Ratings  Ratings
+	Days     []DayFigures // one per day of the range, in order
+}
+
+// DayFigures are one day of a range.
+type DayFigures struct {
+	Day      string
+	Issued   int
+	Finished int
+	Missed   int
+	NoShows  int
+	Waits    int     // tickets whose wait counts against R8
+	Within   int     // of them, called within their class's target
+	Share    float64 // Within / Waits
 }
 
 // QueueFigures are one queue's tickets.
@@ -103,6 +116,7 @@ func BuildReport(ctx context.Context, eng *center.Engine, store *Store, h *cente
 	rep.classes(h, now, recs)
 	rep.staff(log, recs)
 	rep.bookings(bookings)
+	rep.days(h, now, start, end, recs, bookings)
 	return rep, nil
 }
 
@@ -173,7 +187,7 @@ func (rep *Report) classes(h *center.Hall, now time.Time, recs []center.TicketRe
 	byTarget := map[int]*ClassFigures{}
 	var sum = map[int]time.Duration{}
 	for _, t := range recs {
-		if t.Status == api.TicketMissed && t.CalledAt.IsZero() {
+		if !counted(t) {
 			continue
 		}
 		cf := byTarget[t.TargetMin]
@@ -276,6 +290,54 @@ func (rep *Report) bookings(bs []api.Booking) {
 	}
 }
 
+// days splits the range by day, so a week or a month reads as a trend.
+func (rep *Report) days(h *center.Hall, now, start, end time.Time, recs []center.TicketRecord,
+	bookings []api.Booking) {
+	idx := map[string]int{}
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		idx[h.Day(d)] = len(rep.Days)
+		rep.Days = append(rep.Days, DayFigures{Day: h.Day(d)})
+	}
+	for _, t := range recs {
+		i, ok := idx[t.Day]
+		if !ok {
+			continue
+		}
+		df := &rep.Days[i]
+		df.Issued++
+		if t.Status == api.TicketFinished {
+			df.Finished++
+		}
+		if !t.MissedAt.IsZero() {
+			df.Missed++
+		}
+		if counted(t) {
+			df.Waits++
+			if waitOf(h, now, t) <= time.Duration(t.TargetMin)*time.Minute {
+				df.Within++
+			}
+		}
+	}
+	for _, b := range bookings {
+		if i, ok := idx[b.Day]; ok && (b.Status == api.BookingNoShow ||
+			b.Status == api.BookingCleared) {
+			rep.Days[i].NoShows++
+		}
+	}
+	for i := range rep.Days {
+		if d := &rep.Days[i]; d.Waits > 0 {
+			d.Share = float64(d.Within) / float64(d.Waits)
+		}
+	}
+}
+
+// counted says whether a ticket's wait counts against R8: all but those
+// missed without ever being called (which cannot happen today, but a
+// journal from a device might say so).
+func counted(t center.TicketRecord) bool {
+	return !(t.Status == api.TicketMissed && t.CalledAt.IsZero())
+}
+
 // reportRange reads from/to (default today), at most 92 days apart.
 func reportRange(r *http.Request, h *center.Hall, now time.Time) (string, string, error) {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
@@ -323,7 +385,7 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, se *Sessio
 	c.render(w, r, http.StatusOK, "reports", se, "报表 Reports", d)
 }
 
-// reportsCSV exports one table of the report (table=queues|waits|staff).
+// reportsCSV exports one table of the report (table=queues|waits|staff|days).
 func (c *Console) reportsCSV(w http.ResponseWriter, r *http.Request, se *Session) {
 	h, now := c.hallNow()
 	if h == nil {
@@ -343,7 +405,7 @@ func (c *Console) reportsCSV(w http.ResponseWriter, r *http.Request, se *Session
 	table := r.URL.Query().Get("table")
 	rows, ok := csvTables[table]
 	if !ok {
-		http.Error(w, "table: want queues, waits or staff", http.StatusBadRequest)
+		http.Error(w, "table: want queues, waits, staff or days", http.StatusBadRequest)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -355,7 +417,18 @@ func (c *Console) reportsCSV(w http.ResponseWriter, r *http.Request, se *Session
 }
 
 var csvTables = map[string]func(Report) [][]string{
-	"queues": queueCSV, "waits": waitCSV, "staff": staffCSV,
+	"queues": queueCSV, "waits": waitCSV, "staff": staffCSV, "days": dayCSV,
+}
+
+func dayCSV(rep Report) [][]string {
+	out := [][]string{{"day", "issued", "finished", "missed", "no_shows", "waits",
+		"within_target", "share_within"}}
+	for _, d := range rep.Days {
+		out = append(out, []string{d.Day, itoa(d.Issued), itoa(d.Finished), itoa(d.Missed),
+			itoa(d.NoShows), itoa(d.Waits), itoa(d.Within),
+			strconv.FormatFloat(d.Share, 'f', 3, 64)})
+	}
+	return out
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -414,11 +487,20 @@ func charts(rep Report) []template.HTML {
 	rt := []bar{{Label: "好评 good", Value: float64(r.Good), Text: itoa(r.Good)},
 		{Label: "一般 fair", Value: float64(r.Fair), Text: itoa(r.Fair)},
 		{Label: "差评 bad", Value: float64(r.Bad), Text: itoa(r.Bad)}}
-	return []template.HTML{
+	out := []template.HTML{
 		barChart("取号量 Tickets per queue", q),
 		barChart("等候达标率 Share within target (R8)", w),
 		barChart("评价 Ratings (R15)", rt),
 	}
+	if len(rep.Days) > 1 {
+		var d []bar
+		for _, f := range rep.Days {
+			d = append(d, bar{Label: f.Day, Value: float64(f.Issued),
+				Text: fmt.Sprintf("%d · %.0f%% ≤ target", f.Issued, f.Share*100)})
+		}
+		out = append(out, barChart("每日取号与达标率 Tickets per day, share within target", d))
+	}
+	return out
 }
 
 type bar struct {

@@ -211,3 +211,25 @@ func TestClearNoShow(t *testing.T) {
 		t.Fatalf("booking is %s, want cleared (R14)", bk.Status)
 	}
 }
+
+func TestReportRangeByDay(t *testing.T) {
+	e := knownDay(t)
+	rep, err := BuildReport(ctx, e.Engine, e.Store, e.Engine.CurrentHall(), e.Clock.Now(),
+		"2026-12-02", "2026-12-04")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "days", rep.Days, []DayFigures{
+		{Day: "2026-12-02"}, {Day: "2026-12-03"},
+		{Day: "2026-12-04", Issued: 4, Finished: 3, Missed: 1, NoShows: 1, Waits: 4, Within: 2,
+			Share: 0.5},
+	})
+	b := e.browser(t)
+	b.login("chen")
+	_, page := b.get("/reports?from=2026-12-02&to=2026-12-04")
+	for _, s := range []string{`id="r-days"`, "50% (2/4)", "Tickets per day"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("range report lacks %q", s)
+		}
+	}
+}
