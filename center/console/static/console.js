@@ -37,6 +37,9 @@
       .catch(function () {});
   }
 
+  var title = document.title;
+  window.addEventListener("focus", function () { document.title = title; });
+
   var timer = null;
   function soon() { clearTimeout(timer); timer = setTimeout(refresh, 150); }
 
@@ -44,7 +47,15 @@
     var dot = document.getElementById("conn");
     var es = new EventSource("/events");
     es.onopen = function () { if (dot) dot.className = "conn on"; };
-    es.onmessage = soon;
+    es.onmessage = function (m) {
+      var ev = {};
+      try { ev = JSON.parse(m.data); } catch (e) {}
+      // R8: a ticket passed its waiting target; mark the tab until seen.
+      if (ev.kind === "wait_alert" && location.pathname === "/leader") {
+        document.title = "\u26a0 " + ev.number + " · " + title;
+      }
+      soon();
+    };
     es.onerror = function () { if (dot) dot.className = "conn off"; };
   }
 
