@@ -231,7 +231,24 @@ func (s *searcher) pinyin() error {
 	if !isASCIIWord(s.q) || !hasLetter(s.q) {
 		return nil
 	}
-	expr := "{name_py name_ini} : " + quote(string(s.q)) + "*"
+	// Names that start with what was typed come first: with one or two
+	// letters typed, matches anywhere are in the thousands and the first
+	// candidates the index returns would crowd them out. ^ anchors the
+	// word spelled from the name's first character.
+	cols, word := "{name_py name_ini} : ", quote(string(s.q))+"*"
+	for _, expr := range []string{cols + "^" + word, cols + word} {
+		if len(s.hits) >= s.limit {
+			return nil
+		}
+		if err := s.pinyinQuery(expr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pinyinQuery adds the verified hits of one pinyin MATCH.
+func (s *searcher) pinyinQuery(expr string) error {
 	rows, err := s.ftsRows("knowledge_py", expr, false)
 	if err != nil {
 		return err

@@ -200,3 +200,22 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchFirstLetters: over many matters, one or two letters typed
+// bring names that start with them first, not names with them inside.
+func TestSearchFirstLetters(t *testing.T) {
+	idx := NewIndex(openIndex(t, generate(t, 2000)))
+	defer idx.Close()
+	for _, q := range []string{"b", "bd", "sh", "j", "y"} {
+		hits, err := idx.Search(context.Background(), q, 20)
+		if err != nil || len(hits) < 20 {
+			t.Fatalf("%s: %d hits, %v", q, len(hits), err)
+		}
+		for _, h := range hits[:10] {
+			if h.Spans[0].Start != 0 {
+				t.Fatalf("%s: %s matched at byte %d, want names starting with it first",
+					q, h.Name, h.Spans[0].Start)
+			}
+		}
+	}
+}
