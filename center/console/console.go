@@ -108,6 +108,7 @@ func (c *Console) Handler() http.Handler {
 	c.route(mux, "GET /leader", lead, c.leaderPage)
 	c.route(mux, "POST /leader/reinstate", lead, c.reinstate)
 	c.route(mux, "POST /leader/clear-noshow", lead, c.clearNoShow)
+	c.route(mux, "POST /leader/clear-noshow-day", lead, c.clearNoShowDay)
 	c.route(mux, "GET /reports", lead, c.reportsPage)
 	c.route(mux, "GET /reports.csv", lead, c.reportsCSV)
 	c.route(mux, "GET /admin", admin, c.adminPage)

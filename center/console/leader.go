@@ -37,6 +37,7 @@ type leaderData struct {
 	Late    []row
 	Missed  []missedRow
 	NoShows []noShowRow
+	Days    []string // days with no-shows, for clearing a whole day (R14)
 	Grace   int
 }
 
@@ -80,6 +81,11 @@ func (c *Console) leaderData(ctx context.Context, h *center.Hall,
 	}
 	slices.SortFunc(d.Late, func(a, b row) int { return b.OverMin - a.OverMin })
 	d.NoShows, err = c.noShows(ctx, h, now)
+	for _, ns := range d.NoShows {
+		if !slices.Contains(d.Days, ns.Day) {
+			d.Days = append(d.Days, ns.Day)
+		}
+	}
 	return d, err
 }
 
@@ -163,4 +169,35 @@ func (c *Console) clearNoShow(w http.ResponseWriter, r *http.Request, se *Sessio
 	c.store.LogAction(r.Context(), StaffAction{At: c.now(), User: se.User.Name,
 		Action: "clear", TicketID: b.ID})
 	c.done(w, r, se, "/leader", "已清除爽约记录 No-show cleared for booking "+b.Code, false)
+}
+
+// clearNoShowDay applies R14 to every no-show of one day at once: a storm
+// or a system failure keeps everyone booked for that day away.
+func (c *Console) clearNoShowDay(w http.ResponseWriter, r *http.Request, se *Session) {
+	day, reason := r.PostFormValue("day"), strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		c.done(w, r, se, "/leader", "请填写原因 Give a reason for clearing (R14).", true)
+		return
+	}
+	bs, err := c.eng.BookingsBetween(r.Context(), day, day)
+	if err != nil {
+		c.internal(w, r, se, err)
+		return
+	}
+	n := 0
+	for _, b := range bs {
+		if b.Status != api.BookingNoShow {
+			continue
+		}
+		if _, err := c.eng.ClearNoShow(r.Context(), api.NoShowClearRequest{BookingID: b.ID,
+			Reason: reason}); err != nil {
+			c.internal(w, r, se, err)
+			return
+		}
+		c.store.LogAction(r.Context(), StaffAction{At: c.now(), User: se.User.Name,
+			Action: "clear", TicketID: b.ID})
+		n++
+	}
+	c.done(w, r, se, "/leader", fmt.Sprintf("已清除 %s 的 %d 条爽约记录 Cleared %d no-shows of %s",
+		day, n, n, day), n == 0)
 }

@@ -233,3 +233,30 @@ func TestReportRangeByDay(t *testing.T) {
 		}
 	}
 }
+
+// R14 for a whole day after force majeure.
+func TestClearNoShowsOfADay(t *testing.T) {
+	e := knownDay(t)
+	b := e.browser(t)
+	b.login("zhao")
+	_, page := b.get("/leader")
+	if !strings.Contains(page, `action="/leader/clear-noshow-day"`) {
+		t.Fatal("no whole-day clearing form")
+	}
+	v := url.Values{"csrf": {csrfRE.FindStringSubmatch(page)[1]}, "day": {"2026-12-04"}}
+	_, loc := b.post("/leader/clear-noshow-day", v)
+	if body := b.flash(loc); !strings.Contains(body, "Give a reason") {
+		t.Fatalf("no reason: %s", excerpt(body))
+	}
+	v.Set("reason", "系统故障 system failure")
+	_, loc = b.post("/leader/clear-noshow-day", v)
+	if body := b.flash(loc); !strings.Contains(body, "Cleared 1 no-shows") {
+		t.Fatalf("clear day: %s", excerpt(body))
+	}
+	bs, _ := e.Engine.BookingsBetween(ctx, "2026-12-04", "2026-12-04")
+	for _, bk := range bs {
+		if bk.Status == api.BookingNoShow {
+			t.Fatalf("booking %s still a no-show", bk.Code)
+		}
+	}
+}

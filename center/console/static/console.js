@@ -9,6 +9,10 @@
   // holds the form's idempotency key, so even a resent form acts once.
   document.addEventListener("submit", function (e) {
     var f = e.target;
+    if (f.hasAttribute("data-confirm") && !window.confirm(f.getAttribute("data-confirm"))) {
+      e.preventDefault();
+      return;
+    }
     if (!f.hasAttribute("data-once")) return;
     if (busy) { e.preventDefault(); return; }
     busy = true;
