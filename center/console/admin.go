@@ -178,6 +178,13 @@ var adminActions = map[string]func(*Console, *http.Request, *Session) (string, e
 		v, err := c.eng.PublishKnowledgeDraft(r.Context(), id)
 		return fmt.Sprintf("已发布知识库版本 %d Published knowledge version %d", v, v), err
 	},
+	"revoke": func(c *Console, r *http.Request, se *Session) (string, error) {
+		id := r.PostFormValue("device")
+		if err := c.eng.RevokeDevice(r.Context(), id); err != nil {
+			return "", err
+		}
+		return "设备已注销 Device revoked: " + id, nil
+	},
 	"notice": (*Console).addNotice,
 	"user":   (*Console).addUser,
 }

@@ -177,3 +177,22 @@ func TestAdminCreatesAccount(t *testing.T) {
 		t.Fatalf("new account cannot log in: %d", st)
 	}
 }
+
+func TestAdminRevokesDevice(t *testing.T) {
+	e := start(t)
+	enr := e.Enrol(api.RoleDisplay, "screen-1")
+	b := e.browser(t)
+	b.login("chen")
+	csrf := adminCSRF(t, b)
+	_, loc := b.post("/admin/revoke", url.Values{"csrf": {csrf}, "device": {"dev-nope"}})
+	if page := b.flash(loc); !strings.Contains(page, "not found") {
+		t.Fatalf("unknown device: %s", excerpt(page))
+	}
+	_, loc = b.post("/admin/revoke", url.Values{"csrf": {csrf}, "device": {enr.DeviceID}})
+	if page := b.flash(loc); !strings.Contains(page, "revoked") {
+		t.Fatalf("revoke: %s", excerpt(page))
+	}
+	if _, err := e.Engine.Authenticate(ctx, enr.Token); err == nil {
+		t.Fatal("a revoked device still authenticates")
+	}
+}
