@@ -24,7 +24,7 @@ var quiet = slog.New(slog.DiscardHandler)
 // virtual printer and the virtual SAM reader on pseudo-terminals, the
 // ledger in a temporary directory.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	env    *centertest.Env
 	dev    *printertest.Device
 	sim    *idcardtest.Sim
@@ -33,10 +33,12 @@ type world struct {
 	m      *kiosk.Machine
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldTB(t) }
+
+func newWorldTB(t testing.TB, opts ...centertest.Option) *world {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	env := centertest.Start(t)
+	env := centertest.Start(t, opts...)
 	enr := env.Enrol(api.RoleKiosk, "kiosk-journey")
 	dir := t.TempDir()
 	must(t, platform.SaveSecret(dir, platform.TokenFile, enr.Token))
@@ -60,7 +62,7 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

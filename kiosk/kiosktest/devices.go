@@ -203,6 +203,13 @@ func (p *Printer) State(context.Context) (kiosk.PrinterState, error) {
 	return p.St, nil
 }
 
+// Forget drops the jobs printed so far.
+func (p *Printer) Forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.Jobs = nil
+}
+
 // Tickets returns the ticket numbers printed, in order.
 func (p *Printer) Tickets() []string {
 	p.mu.Lock()

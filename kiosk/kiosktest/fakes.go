@@ -221,6 +221,15 @@ func NewTickets(c *Catalog) *Tickets {
 		Quota: map[string]int{}, hashes: map[string]string{}}
 }
 
+// Forget drops the tickets issued so far (long soak tests, where the
+// fake's own records would otherwise grow).
+func (t *Tickets) Forget() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.byKey = map[string]kiosk.Ticket{}
+	t.Outcomes = nil
+}
+
 // AddBooking caches a booking of the person with this ID number.
 func (t *Tickets) AddBooking(b kiosk.Booking, idNumber string) {
 	t.mu.Lock()

@@ -148,16 +148,16 @@ func cardPicture(label string) fyne.CanvasObject {
 	size := theme.Size(theme.SizeNameText)
 	card := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	card.CornerRadius = size / 2
-	card.SetMinSize(fyne.NewSize(size*22, size*14))
+	card.SetMinSize(fyne.NewSize(size*30, size*19))
 	cardText := text(label, 1.4, theme.Color(theme.ColorNameForegroundOnPrimary))
 	photo := canvas.NewRectangle(theme.Color(theme.ColorNameForegroundOnPrimary))
-	photo.SetMinSize(fyne.NewSize(size*5, size*6.5))
+	photo.SetMinSize(fyne.NewSize(size*7, size*9))
 	face := container.NewBorder(nil, nil, nil, container.NewCenter(photo), container.NewCenter(cardText))
 	arrow := text("▼", 3, fg())
 	arrow.Alignment = fyne.TextAlignCenter
 	slab := canvas.NewRectangle(theme.Color(theme.ColorNameDisabled))
 	slab.CornerRadius = size
-	slab.SetMinSize(fyne.NewSize(size*30, size*3))
+	slab.SetMinSize(fyne.NewSize(size*38, size*3.5))
 	return container.NewVBox(container.NewCenter(container.NewStack(card, container.NewPadded(face))),
 		arrow, container.NewCenter(slab))
 }
@@ -209,7 +209,7 @@ func (u *UI) keypad(st kiosk.State) fyne.CanvasObject {
 
 func (u *UI) key(label string, r rune) *Tile {
 	t := NewTile(label, "", u.act(func() { u.m.Key(r) }))
-	t.Scale, t.MinH = 2.2, 6
+	t.Scale, t.MinH = 2.4, 8
 	return t
 }
 

@@ -58,7 +58,7 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 	fg := th.Color(theme.ColorNameForeground, v)
 	if t.Accent {
 		bg = th.Color(theme.ColorNamePrimary, v)
-		fg = th.Color(theme.ColorNameForegroundOnPrimary, v)
+		fg = readableOn(bg)
 	}
 	if t.Disabled {
 		fg = th.Color(theme.ColorNameDisabled, v)
@@ -78,6 +78,18 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 	}
 	rows = append(rows, layout.NewSpacer())
 	return widget.NewSimpleRenderer(container.NewStack(rect, container.NewVBox(rows...)))
+}
+
+// readableOn picks black or white text for a background by its luminance:
+// the high-contrast theme's yellow accent needs black text, the normal
+// blue needs white.
+func readableOn(bg color.Color) color.Color {
+	r, g, b, _ := bg.RGBA()
+	lum := (299*r + 587*g + 114*b) / 1000
+	if lum > 0x8000 {
+		return color.Black
+	}
+	return color.White
 }
 
 // Hold is a corner that reports presses and releases, for the technician's

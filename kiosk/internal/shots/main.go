@@ -11,8 +11,12 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,6 +47,7 @@ type run struct {
 func main() {
 	out := flag.String("out", "docs/screens", "directory for the PNGs")
 	landscape := flag.Bool("landscape", false, "1920×1080 instead of 1080×1920")
+	soak := flag.Int("soak", 0, "instead of screenshots, run this many interactions and report memory (T6)")
 	flag.Parse()
 	start := time.Now()
 	font, err := platform.FindCJKFont("")
@@ -74,6 +79,11 @@ func main() {
 		fyne.DoAndWait(func() { _ = w.Canvas().Capture() })
 		fmt.Printf("T6 first frame: %v after start (window shown %v)\n",
 			time.Since(start).Round(time.Millisecond), first.Sub(start).Round(time.Millisecond))
+		if *soak > 0 {
+			soakRun(r, *soak)
+			fyne.Do(a.Quit)
+			return
+		}
 		steps := script(*landscape)
 		for _, s := range steps {
 			fyne.DoAndWait(func() { s.do(r); r.u.Flush() })
@@ -192,4 +202,46 @@ func script(landscape bool) []step {
 			r.m.Submit()
 		}},
 	}
+}
+
+// soakRun drives the real window through n interactions (a walk-in ticket,
+// a search, a check-in, an idle reset: 11 each) and prints the live heap
+// and resident memory every 1,000.
+func soakRun(r *run, n int) {
+	r.k.Tickets.AddBooking(kiosk.Booking{Code: "123456", NameMasked: "张*", Matter: matterA,
+		Queue: "A", Day: "2026-12-03", Start: "09:00", End: "09:30", Status: api.BookingBooked}, idAlice)
+	round := []func(){
+		func() { r.m.StartWalkIn() }, func() { r.m.PickDepartment("区市场监管局") },
+		func() { r.m.PickMatter(matterA) }, func() { r.m.ConfirmTicket() },
+		func() { r.m.Home() }, func() { r.m.StartSearch() }, func() { r.m.SearchKey('q') },
+		func() { r.m.SearchKey('y') }, func() { r.m.Home() }, func() { card(r) },
+		func() { r.c.Advance(61 * time.Second); r.m.Tick() },
+	}
+	for i := 1; i <= n; i++ {
+		fyne.DoAndWait(func() { round[i%len(round)](); r.u.Flush() })
+		if i%len(round) == 4 {
+			time.Sleep(5 * time.Millisecond) // let the ticket's calls land
+		}
+		if i%1000 == 0 {
+			r.k.Tickets.Forget()
+			r.k.Printer.Forget()
+			time.Sleep(50 * time.Millisecond) // a few frames: fyne cleans caches on paint
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("%6d interactions: live heap %5.1f MB, RSS %5.1f MB\n", i,
+				float64(ms.HeapAlloc)/(1<<20), float64(rss())/(1<<20))
+		}
+	}
+}
+
+func rss() uint64 {
+	raw, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseUint(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
