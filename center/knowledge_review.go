@@ -377,3 +377,21 @@ func (e *Engine) DeviceNotes(ctx context.Context) (map[string]DeviceNote, error)
 	}
 	return out, rows.Err()
 }
+
+// KnowledgeDraftEntries returns a draft's entries, for the reviewer to read
+// before stamping it (K2).
+func (e *Engine) KnowledgeDraftEntries(ctx context.Context, id int64) ([]json.RawMessage, error) {
+	var body string
+	err := e.rdb.QueryRowContext(ctx, `SELECT body FROM kb_drafts WHERE id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(fmt.Sprintf("draft %d", id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read draft: %w", err)
+	}
+	var out []json.RawMessage
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		return nil, fmt.Errorf("decode draft: %w", err)
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -194,5 +195,41 @@ func TestAdminRevokesDevice(t *testing.T) {
 	}
 	if _, err := e.Engine.Authenticate(ctx, enr.Token); err == nil {
 		t.Fatal("a revoked device still authenticates")
+	}
+}
+
+// K2: the reviewer reads the draft against the published version.
+func TestDraftComparedWithPublished(t *testing.T) {
+	e := start(t)
+	kb, _ := center.ParseKnowledge(demo.Knowledge)
+	var changed, added map[string]any
+	json.Unmarshal(kb.Entries[0], &changed)
+	changed["name"] = "有限责任公司设立登记（新）"
+	json.Unmarshal(kb.Entries[1], &added)
+	added["code"] = "1131000000DEMO0199999999999999999"
+	entries := []any{changed, added}
+	for _, raw := range kb.Entries[2:] {
+		entries = append(entries, raw)
+	}
+	entries = entries[:len(entries)-1] // drops the last; with entry 1 recoded, 2 removed
+	file, _ := json.Marshal(map[string]any{"center": "x", "entries": entries})
+	if _, err := e.Engine.ImportKnowledgeDraft(ctx, file, "chen"); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(t)
+	b.login("chen")
+	st, page := b.get("/admin/drafts/1")
+	if st != http.StatusOK {
+		t.Fatalf("draft page: %d", st)
+	}
+	same := len(kb.Entries) - 3
+	for _, want := range []string{"added <b>1</b>", "changed <b>1</b>", "removed <b>2</b>",
+		"same <b>" + strconv.Itoa(same) + "</b>", "有限责任公司设立登记（新）"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("draft page lacks %q", want)
+		}
+	}
+	if st, _ := b.get("/admin/drafts/99"); st != http.StatusNotFound {
+		t.Errorf("unknown draft: %d, want 404", st)
 	}
 }

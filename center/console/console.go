@@ -70,7 +70,8 @@ func New(ctx context.Context, opts Options) (*Console, error) {
 }
 
 // pageNames are the templates; each is parsed with layout.html.
-var pageNames = []string{"login", "window", "leader", "admin", "reports", "ticket", "error"}
+var pageNames = []string{"login", "window", "leader", "admin", "reports", "ticket", "error",
+	"draft"}
 
 func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
@@ -112,6 +113,7 @@ func (c *Console) Handler() http.Handler {
 	c.route(mux, "GET /reports", lead, c.reportsPage)
 	c.route(mux, "GET /reports.csv", lead, c.reportsCSV)
 	c.route(mux, "GET /admin", admin, c.adminPage)
+	c.route(mux, "GET /admin/drafts/{id}", admin, c.draftPage)
 	c.route(mux, "POST /admin/{action}", admin, c.adminAction)
 	return securityHeaders(mux)
 }
