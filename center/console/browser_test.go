@@ -250,6 +250,10 @@ func TestBrowserJourneys(t *testing.T) {
 	u.do(chromedp.Navigate(u.base+"/admin"), chromedp.WaitVisible(chromedp.CSS("#devices")))
 	want(t, "devices", u.text("#devices"), "paper near end")
 	u.shot("admin")
+	u.do(chromedp.Click(chromedp.CSS("#draft-1")),
+		chromedp.WaitVisible(chromedp.CSS("#draft-entries")))
+	want(t, "draft page", u.text("#draft-entries"), "same")
+	u.shot("draft")
 
 	// The citizen's page, phone-sized.
 	u.do(chromedp.EmulateViewport(390, 760), chromedp.Navigate(u.base+"/t/"+a3.ID),

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"hallkiosk/center"
 )
 
 // draftEntry is one entry of a draft as the reviewer sees it, compared
@@ -18,6 +20,7 @@ type draftEntry struct {
 
 type draftData struct {
 	ID      int64
+	Draft   center.KnowledgeDraft
 	Entries []draftEntry
 	Counts  map[string]int
 }
@@ -43,6 +46,16 @@ func (c *Console) draftPage(w http.ResponseWriter, r *http.Request, se *Session)
 	d := draftData{ID: id, Entries: compareKnowledge(entries, pub.Entries), Counts: map[string]int{}}
 	for _, e := range d.Entries {
 		d.Counts[e.Change]++
+	}
+	drafts, err := c.eng.KnowledgeDrafts(r.Context())
+	if err != nil {
+		c.internal(w, r, se, err)
+		return
+	}
+	for _, dr := range drafts {
+		if dr.ID == id {
+			d.Draft = dr
+		}
 	}
 	c.render(w, r, http.StatusOK, "draft", se, "知识库草稿 Knowledge draft", d)
 }
