@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hallkiosk/center/api"
+	"hallkiosk/internal/buildinfo"
 	"hallkiosk/platform/clock"
 	"hallkiosk/platform/logging"
 )
@@ -44,7 +45,8 @@ type SyncOptions struct {
 	// so the kiosk can issue offline for a full working day (G4). The
 	// price is a gap in the day's numbering where a reserve goes unused.
 	Reserve func(d api.Department) int
-	// Version is the firmware version sent in heartbeats.
+	// Version is the firmware version sent in heartbeats. Default: the
+	// version stamped into the binary (internal/buildinfo).
 	Version string
 	// OnState is called (from the sync goroutine) when the state changes.
 	OnState func(State)
@@ -66,6 +68,9 @@ func (o SyncOptions) withDefaults() SyncOptions {
 	}
 	if o.MaxBackoff < o.MinBackoff {
 		o.MaxBackoff = max(60*time.Second, o.MinBackoff)
+	}
+	if o.Version == "" {
+		o.Version = buildinfo.Version + " (" + buildinfo.Commit + ")"
 	}
 	if o.Reserve == nil {
 		o.Reserve = func(d api.Department) int { return 2 * d.Capacity }
