@@ -635,3 +635,29 @@ func TestJourneysWithinThreeTaps(t *testing.T) {
 	r.m.StartCancel()
 	r.screen(kiosk.ScreenCardNeeded)
 }
+
+// G8: whatever is typed, the keypad holds only what its mode accepts and
+// never more than its length.
+func FuzzKeypad(f *testing.F) {
+	f.Add(0, "31011719850615101X")
+	f.Add(1, "31011719850615101X")
+	f.Add(2, "1391234567\x00X漢")
+	f.Fuzz(func(t *testing.T, mode int, typed string) {
+		r := newRig(t, "09:00")
+		r.m.StartCheckIn()
+		km := kiosk.KeypadMode(((mode % 4) + 4) % 4)
+		r.m.UseKeypad(km)
+		for _, c := range typed {
+			r.m.Key(c)
+		}
+		in := r.m.State().Input
+		if len(in) > km.MaxLen() || strings.Trim(in, "0123456789X") != "" {
+			t.Fatalf("mode %d holds %q", km, in)
+		}
+		if strings.Contains(in, "X") && (km != kiosk.KeypadID || !strings.HasSuffix(in, "X")) {
+			t.Fatalf("X where it does not belong: %q", in)
+		}
+		r.m.Submit()
+		r.settle()
+	})
+}

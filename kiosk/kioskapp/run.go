@@ -56,7 +56,7 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	w := window(a, cfg)
 	m, u := build(a, w, cfg, parts, th, log)
 	go func() { _ = parts.Syncer.Run(ctx) }()
-	go parts.Store.RefreshEvery(ctx, 10*time.Second, nil)
+	go parts.Store.RefreshEvery(ctx, 5*time.Second, nil)
 	feed(ctx, parts, m, u)
 	ui.ShowEvery(time.Second, ctx.Done(), u.Tick)
 	go func() {
@@ -100,12 +100,22 @@ func build(a fyne.App, w fyne.Window, cfg *platform.Config, p *Parts, th *fyneth
 		lang = kiosk.EN
 	}
 	var run lateRunner
-	m := kiosk.New(p.Ports, clock.Real{}, &run, kiosk.Options{Lang: lang, PINHash: pin, Logger: log})
-	u := ui.New(a, w, m, ui.Options{Theme: th, Clock: clock.Real{}, Center: cfg.Device.Name,
+	clk := zoned{p.Ledger.Location()}
+	m := kiosk.New(p.Ports, clk, &run, kiosk.Options{Lang: lang, PINHash: pin, Logger: log})
+	u := ui.New(a, w, m, ui.Options{Theme: th, Clock: clk, Center: cfg.Device.Name,
 		Portrait: cfg.Screen.Orientation != "landscape"})
 	run.r = u.Runner()
 	return m, u
 }
+
+// zoned is the wall clock read in the hall's time zone: the pick-up
+// windows (R7) and the date on screen are hall times, whatever zone the
+// device's system is set to.
+type zoned struct{ loc *time.Location }
+
+func (z zoned) Now() time.Time { return time.Now().In(z.loc) }
+
+func (z zoned) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // lateRunner lets the machine exist before the UI that runs its calls.
 type lateRunner struct{ r kiosk.Runner }
