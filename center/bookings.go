@@ -444,10 +444,7 @@ func checkPickup(h *Hall, now time.Time, b api.Booking) error {
 		return refuse(http.StatusConflict, api.ErrCodeConflict, "booking was cancelled",
 			"该预约已取消，请重新预约或现场取号", "This booking was cancelled; please book again or take a ticket.")
 	}
-	start, _ := parseHM(b.Start)
-	period, min := h.half(start), h.Minute(now)
-	p := h.pickup[min0(period, len(h.pickup)-1)]
-	if b.Day != h.Day(now) || min < p.from || min >= p.to {
+	if p, ok := inPickup(h, now, b); !ok {
 		return refuse(http.StatusConflict, api.ErrCodePickupWindow,
 			fmt.Sprintf("R7: pick-up for %s %s is %s–%s on that day", b.Day, b.Start,
 				formatHM(p.from), formatHM(p.to)),
@@ -456,6 +453,15 @@ func checkPickup(h *Hall, now time.Time, b api.Booking) error {
 				formatHM(p.from), formatHM(p.to)))
 	}
 	return nil
+}
+
+// inPickup reports whether t falls inside b's pick-up window (R7: the
+// booked day, in the window of the booked half-day), and the window.
+func inPickup(h *Hall, t time.Time, b api.Booking) (span, bool) {
+	start, _ := parseHM(b.Start)
+	p := h.pickup[min0(h.half(start), len(h.pickup)-1)]
+	m := h.Minute(t)
+	return p, b.Day == h.Day(t) && m >= p.from && m < p.to
 }
 
 func min0(a, b int) int { return max(0, min(a, b)) }

@@ -199,7 +199,11 @@ func (e *Engine) insertOffline(ctx context.Context, w *txn, h *Hall, dev Device,
 	if p.BookingCode != "" {
 		if b, err := getBooking(ctx, w.tx, "code", p.BookingCode); err == nil {
 			t.BookingID = b.ID
-			if b.Status == api.BookingBooked {
+			// R12 may have voided the booking before this journal arrived,
+			// though the kiosk checked the citizen in, offline, inside the
+			// pick-up window (R7): the citizen came, so it is no no-show.
+			_, inTime := inPickup(h, ev.Time, b)
+			if b.Status == api.BookingBooked || (b.Status == api.BookingNoShow && inTime) {
 				if err := setBookingStatus(ctx, w, b.ID, api.BookingCheckedIn); err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hallkiosk/center"
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
 )
@@ -163,5 +164,44 @@ func TestG2ForeignLeaseNumber(t *testing.T) {
 	an, _ := env.Engine.Anomalies(context.Background())
 	if len(an) != 1 {
 		t.Fatalf("anomalies = %v", an)
+	}
+}
+
+// G4 with R12: a kiosk offline checks a citizen in inside the pick-up
+// window; the center, not knowing, voids the booking as a no-show at the
+// window's end. When the journal arrives the booking is checked in after
+// all, and the citizen is not counted as a no-show (R11).
+func TestR12_LateOfflineCheckInIsNoNoShow(t *testing.T) {
+	env := centertest.Start(t)
+	b, err := env.Engine.CreateBooking(ctx, center.ChannelPhone,
+		bookReq(env.Matter("A"), "2026-12-04", "10:00", 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Set(at(4, 9, 0))
+	k := env.Enrol(api.RoleKiosk, "kiosk-1")
+	c := env.Client(k.Token)
+	var l api.Lease
+	if e := c.Do("POST", "/leases", api.LeaseRequest{Queue: "A", Day: "2026-12-04", Size: 5}, &l); e != nil {
+		t.Fatal(e)
+	}
+	j := &fakeJournal{}
+	j.add(at(4, 10, 5), api.EventTicketIssued, api.TicketIssuedPayload{TicketID: "off-booked-1",
+		Queue: "A", Number: api.FormatNumber("A", l.From), Day: "2026-12-04", Kind: api.KindBooked,
+		Matter: b.Matter, LeaseID: l.ID, BookingCode: b.Code})
+
+	env.Clock.Set(at(4, 12, 0)) // past the morning window: the sweep voids it
+	if err := env.Engine.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := env.Engine.Booking(ctx, b.ID); got.Status != api.BookingNoShow {
+		t.Fatalf("before the journal: %s, want no_show", got.Status)
+	}
+	var ack api.JournalAck
+	if e := c.Do("POST", "/journal", api.JournalPush{Events: j.events}, &ack); e != nil {
+		t.Fatal(e)
+	}
+	if got, _ := env.Engine.Booking(ctx, b.ID); got.Status != api.BookingCheckedIn {
+		t.Fatalf("after the journal: %s, want checked_in", got.Status)
 	}
 }
