@@ -291,16 +291,17 @@ func (m *Machine) failed(err error) {
 
 // refusals word the center's rule refusals for the citizen.
 var refusals = map[string]Notice{
-	api.ErrCodeRestricted:   {Title: "book.refused", Body: "book.restricted", Tone: ToneWarn},
-	api.ErrCodeDuplicate:    {Title: "book.refused", Body: "book.duplicate", Tone: ToneWarn},
-	api.ErrCodeSlotFull:     {Title: "book.refused", Body: "book.slotfull", Tone: ToneWarn},
-	api.ErrCodeTooSoon:      {Title: "book.refused", Body: "book.toosoon", Tone: ToneWarn},
-	api.ErrCodeBadPeriod:    {Title: "book.refused", Body: "book.period", Tone: ToneWarn},
-	api.ErrCodeNotBookable:  {Title: "book.refused", Body: "book.walkinonly", Tone: ToneWarn},
-	api.ErrCodeCancelLate:   {Title: "cancel.failed", Body: "cancel.late", Tone: ToneWarn},
-	api.ErrCodeIdentity:     {Title: "cancel.failed", Body: "cancel.identity", Tone: ToneWarn},
-	api.ErrCodeBookingVoid:  {Title: "checkin.late", Body: "checkin.late.body", Tone: ToneWarn},
-	api.ErrCodePickupWindow: {Title: "checkin.early", Body: "checkin.early.body", Args: []any{"08:20 / 13:00"}},
+	api.ErrCodeRestricted:  {Title: "book.refused", Body: "book.restricted", Tone: ToneWarn},
+	api.ErrCodeDuplicate:   {Title: "book.refused", Body: "book.duplicate", Tone: ToneWarn},
+	api.ErrCodeSlotFull:    {Title: "book.refused", Body: "book.slotfull", Tone: ToneWarn},
+	api.ErrCodeTooSoon:     {Title: "book.refused", Body: "book.toosoon", Tone: ToneWarn},
+	api.ErrCodeBadPeriod:   {Title: "book.refused", Body: "book.period", Tone: ToneWarn},
+	api.ErrCodeNotBookable: {Title: "book.refused", Body: "book.walkinonly", Tone: ToneWarn},
+	api.ErrCodeCancelLate:  {Title: "cancel.failed", Body: "cancel.late", Tone: ToneWarn},
+	api.ErrCodeIdentity:    {Title: "cancel.failed", Body: "cancel.identity", Tone: ToneWarn},
+	api.ErrCodeBookingVoid: {Title: "checkin.late", Body: "checkin.late.body", Tone: ToneWarn},
+	api.ErrCodePickupWindow: {Title: "checkin.early", Body: "checkin.early.body",
+		Args: []any{"08:20 / 13:00"}},
 }
 
 // maskInput hides a PIN while keeping a typed code readable.
