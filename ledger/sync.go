@@ -48,6 +48,11 @@ type SyncOptions struct {
 	// Version is the firmware version sent in heartbeats. Default: the
 	// version stamped into the binary (internal/buildinfo).
 	Version string
+	// Health, when set, adds the device's parts to each heartbeat: the
+	// kiosk reports its printer ("ready", "paper near end", …), reader and
+	// free disk, so the center can alert an admin. The center keeps at
+	// most 32 entries.
+	Health func(ctx context.Context) map[string]string
 	// OnState is called (from the sync goroutine) when the state changes.
 	OnState func(State)
 }
@@ -236,9 +241,13 @@ func (s *Syncer) pending() int64 {
 // the round trip as the moment the center read its clock.
 func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 	t0 := s.opts.Clock.Now()
+	health := map[string]string{}
+	if s.opts.Health != nil {
+		health = s.opts.Health(ctx)
+	}
+	health["sync"] = s.health()
 	ack, err := s.c.Heartbeat(ctx, api.Heartbeat{Version: s.opts.Version,
-		Uptime: int64(t0.Sub(s.start).Seconds()), Pending: int(s.pending()),
-		Health: map[string]string{"sync": s.health()}})
+		Uptime: int64(t0.Sub(s.start).Seconds()), Pending: int(s.pending()), Health: health})
 	if err != nil {
 		return ack, fmt.Errorf("heartbeat: %w", err)
 	}

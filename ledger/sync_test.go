@@ -237,3 +237,24 @@ func checkCenterHas(t *testing.T, env *centertest.Env, ts []Ticket) {
 		t.Errorf("center has %d tickets, kiosk handed out %d", len(all), len(ts))
 	}
 }
+
+// The heartbeat carries the device's parts as Health reports them, so the
+// center can alert an admin to a kiosk running out of paper.
+func TestHeartbeatCarriesDeviceHealth(t *testing.T) {
+	env := centertest.Start(t)
+	k := newKiosk(t, env, 0)
+	k.s = NewSyncer(k.l, k.s.c, SyncOptions{Clock: k.dev, Health: func(context.Context) map[string]string {
+		return map[string]string{"printer": "paper near end", "reader": "ok"}
+	}})
+	if err := k.s.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	devs, err := env.Engine.Devices(context.Background())
+	if err != nil || len(devs) != 1 {
+		t.Fatalf("devices %v, %v", devs, err)
+	}
+	h := devs[0].Health
+	if h["printer"] != "paper near end" || h["reader"] != "ok" || h["sync"] == "" {
+		t.Fatalf("center holds health %v", h)
+	}
+}
