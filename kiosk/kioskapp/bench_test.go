@@ -128,5 +128,7 @@ func BenchmarkT2CardToPrintStart(b *testing.B) {
 		}
 		ds = append(ds, tp.start.Sub(got))
 	}
+	slices.Sort(ds)
+	b.Logf("slowest: %v", ds[len(ds)-8:])
 	percentiles(b, "card-to-print-start", ds)
 }
