@@ -377,3 +377,33 @@ func TestMaintenancePanel(t *testing.T) {
 	r.screen(kiosk.ScreenMaint)
 	r.golden("maint")
 }
+
+func TestCancelJourney(t *testing.T) {
+	r := newRig(t, true)
+	r.k.Bookings.Cancels["222222"] = kiosktest.Hash(idAlice)
+	r.tap("取消预约")
+	r.card(idAlice)
+	r.screen(kiosk.ScreenKeypad)
+	r.typeKeys("222222")
+	r.golden("keypad-cancel")
+	r.tap("确定")
+	r.settle()
+	r.golden("cancel-done")
+	if _, left := r.k.Bookings.Cancels["222222"]; left {
+		t.Fatal("not cancelled")
+	}
+}
+
+func TestPhoneKeypad(t *testing.T) {
+	r := newRig(t, true)
+	r.tap("现场预约")
+	r.card(idAlice)
+	r.tap("区市场监管局")
+	r.tap("企业设立登记（有限责任公司）")
+	r.tap("2026-12-04")
+	r.settle()
+	r.tap("09:00–09:30")
+	r.typeKeys("1391234")
+	r.tap("确定")
+	r.golden("keypad-phone-bad")
+}
