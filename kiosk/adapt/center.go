@@ -71,30 +71,28 @@ func (c *Center) Cancel(ctx context.Context, code string, card kiosk.Card) error
 // Online implements kiosk.Link from the sync loop's state.
 func (c *Center) Online() bool { return c.Syncer != nil && c.Syncer.State().Online }
 
-// Report implements kiosk.Link: it sends a heartbeat carrying the health
-// of every component reported so far.
-//
-// BUG(hallkiosk): the ledger's sync loop sends its own heartbeats with
-// only {"ledger": "ok"}, and the center keeps the latest, so a printer
-// warning is visible only until the next sync round. The fix is a health
-// hook in ledger.SyncOptions that this adapter would feed.
+// Report implements kiosk.Link: the component's state goes to the center
+// with the sync loop's next heartbeat (Health), and the loop is asked to
+// run a round now.
 func (c *Center) Report(component, status string) {
 	c.mu.Lock()
 	if c.health == nil {
-		c.health = map[string]string{"ledger": "ok"}
+		c.health = map[string]string{}
 	}
 	c.health[component] = status
-	hb := api.Heartbeat{Health: copyMap(c.health)}
 	c.mu.Unlock()
-	go func() {
-		var ack api.HeartbeatAck
-		_ = c.post(context.Background(), "/heartbeat", hb, &ack) // best effort; next change retries
-	}()
+	if c.Syncer != nil {
+		c.Syncer.Kick()
+	}
 }
 
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
+// Health returns the components reported so far, for the sync loop's
+// heartbeats (ledger.SyncOptions.Health).
+func (c *Center) Health(context.Context) map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]string, len(c.health))
+	for k, v := range c.health {
 		out[k] = v
 	}
 	return out

@@ -47,6 +47,7 @@ func TestPrinterFaultsOnRealParts(t *testing.T) {
 		if got := poll(); got != tc.want {
 			t.Fatalf("%+v: state %v, want %v", tc.st, got, tc.want)
 		}
+		w.centerSees(tc.want.String())
 		w.m.Home()
 		w.m.StartWalkIn()
 		walkIn := w.m.State().Screen == kiosk.ScreenDepartments
@@ -91,4 +92,20 @@ func TestSearchOnRealLedger(t *testing.T) {
 		t.Fatalf("feedback reply %q", r)
 	}
 	t.Logf("feedback: %s", w.m.State().Reply)
+}
+
+// centerSees checks the center's device health shows the printer state,
+// carried by the next heartbeat (paper low: "the center is told").
+func (w *world) centerSees(state string) {
+	w.t.Helper()
+	ctx := context.Background()
+	must(w.t, w.parts.Syncer.SyncOnce(ctx))
+	devs, err := w.env.Engine.Devices(ctx)
+	must(w.t, err)
+	for _, d := range devs {
+		if d.Health["printer"] == state {
+			return
+		}
+	}
+	w.t.Fatalf("center does not see printer %q: %+v", state, devs)
 }

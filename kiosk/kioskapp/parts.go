@@ -119,12 +119,14 @@ func (p *Parts) openCenter(_ context.Context, cfg *platform.Config, o Options) e
 	if err != nil {
 		return fmt.Errorf("kiosk: %w", err)
 	}
+	p.Center = &adapt.Center{Base: cfg.Center.URL, Token: token, HTTP: hc}
 	p.Syncer = ledger.NewSyncer(p.Ledger, ledger.NewHTTPCenter(cfg.Center.URL, token, hc),
 		ledger.SyncOptions{Clock: o.Clock, Log: o.Log, Version: o.Version,
+			Health: p.Center.Health, // the printer's state reaches the center
 			// The first hall arrives with the first good round: show it
 			// at once rather than at the next periodic refresh.
 			OnState: func(ledger.State) { go p.Store.Refresh(context.Background()) }})
-	p.Center = &adapt.Center{Base: cfg.Center.URL, Token: token, HTTP: hc, Syncer: p.Syncer}
+	p.Center.Syncer = p.Syncer
 	return nil
 }
 
