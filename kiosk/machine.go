@@ -40,6 +40,7 @@ var screenNames = [...]string{"attract", "home", "checkin", "keypad", "bookings"
 	"departments", "matters", "confirm", "ticket", "notice", "cardneeded", "days",
 	"slots", "bookconfirm", "search", "detail", "maint"}
 
+// String names the screen for logs and tests.
 func (s Screen) String() string { return screenNames[s] }
 
 // Journey is the task the citizen started from home.

@@ -164,6 +164,7 @@ const (
 // CanPrint tells whether tickets may be issued in this state.
 func (s PrinterState) CanPrint() bool { return s == PrinterOK || s == PrinterPaperLow }
 
+// String names the state for logs and the center's device health.
 func (s PrinterState) String() string {
 	return [...]string{"ok", "paper low", "paper out", "cover open", "offline"}[s]
 }
@@ -261,10 +262,12 @@ type PrinterError struct {
 	Err   error
 }
 
+// Error implements error.
 func (e *PrinterError) Error() string {
 	return "kiosk: printer " + e.State.String() + ": " + e.Err.Error()
 }
 
+// Unwrap returns the driver's error.
 func (e *PrinterError) Unwrap() error { return e.Err }
 
 // StateOf returns the printer state an error from Printer.Print implies.

@@ -113,13 +113,16 @@ func build(a fyne.App, w fyne.Window, cfg *platform.Config, p *Parts, th *fyneth
 // device's system is set to.
 type zoned struct{ loc *time.Location }
 
+// Now implements clock.Clock.
 func (z zoned) Now() time.Time { return time.Now().In(z.loc) }
 
+// After implements clock.Clock.
 func (z zoned) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // lateRunner lets the machine exist before the UI that runs its calls.
 type lateRunner struct{ r kiosk.Runner }
 
+// Go implements kiosk.Runner.
 func (l *lateRunner) Go(work func() func()) { l.r.Go(work) }
 
 // feed carries reader events and printer status changes to the machine on

@@ -110,6 +110,7 @@ func (u *UI) Runner() kiosk.Runner { return fyneRunner{u} }
 
 type fyneRunner struct{ u *UI }
 
+// Go implements kiosk.Runner.
 func (r fyneRunner) Go(work func() func()) {
 	go func() {
 		apply := work()

@@ -102,6 +102,7 @@ func main() {
 // lateRunner lets the machine be built before the UI that runs its calls.
 type lateRunner struct{ r kiosk.Runner }
 
+// Go implements kiosk.Runner.
 func (l *lateRunner) Go(work func() func()) { l.r.Go(work) }
 
 // save grabs the X screen with ImageMagick's import: fyne's Capture on
