@@ -6,7 +6,7 @@ import (
 	"hallkiosk/center/api"
 )
 
-// bookDays is how many bookable days the day screen offers.
+// bookDays is how many bookable days the day screen offers at most.
 const bookDays = 5
 
 // StartBook begins an on-site booking: it needs the center (R3) and the
@@ -55,31 +55,58 @@ func (m *Machine) cardForBooking(c Card) {
 	m.show(ScreenDepartments)
 }
 
-// showDays lists the next bookable days (R6: workdays, at least one day
-// ahead).
+// showDays asks the center for the matter's next periods and offers the
+// days that have any (R6: workdays, at least one day ahead).
 func (m *Machine) showDays() {
-	m.st.Days = BookableDays(m.hall(), m.clk.Now(), bookDays)
+	matter := m.st.Matter.Code
+	m.call(func(ctx context.Context) func() {
+		slots, err := m.ports.Bookings.Slots(ctx, matter)
+		return func() { m.gotSlots(slots, err) }
+	})
+}
+
+func (m *Machine) gotSlots(slots []api.Slot, err error) {
+	if err != nil {
+		m.failed(err)
+		return
+	}
+	m.slots = slots
+	m.st.Days = nil
+	for _, d := range BookableDays(m.hall(), m.clk.Now(), bookDays*3) {
+		if hasDay(slots, d) && len(m.st.Days) < bookDays {
+			m.st.Days = append(m.st.Days, d)
+		}
+	}
+	if len(m.st.Days) == 0 {
+		m.notice(Notice{Title: "book.refused", Body: "book.nodays", Tone: ToneWarn})
+		return
+	}
 	m.show(ScreenDays)
 }
 
-// PickDay loads the periods of a day with places left.
+func hasDay(slots []api.Slot, day string) bool {
+	for _, s := range slots {
+		if s.Day == day {
+			return true
+		}
+	}
+	return false
+}
+
+// PickDay shows the day's periods with the places left.
 func (m *Machine) PickDay(day string) {
 	if m.st.Busy || m.st.Screen != ScreenDays {
 		return
 	}
 	m.touched()
-	matter := m.st.Matter.Code
-	m.call(func(ctx context.Context) func() {
-		slots, err := m.ports.Bookings.Slots(ctx, matter, day)
-		return func() {
-			if err != nil {
-				m.failed(err)
-				return
-			}
-			m.st.Day, m.st.Slots = day, slots
-			m.show(ScreenSlots)
+	var out []api.Slot
+	for _, s := range m.slots {
+		if s.Day == day {
+			out = append(out, s)
 		}
-	})
+	}
+	m.st.Day, m.st.Slots = day, out
+	m.show(ScreenSlots)
 }
 
 // PickSlot takes a period with a place left and asks for the phone.

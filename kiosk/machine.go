@@ -216,7 +216,8 @@ type Machine struct {
 	touch   time.Time
 	key     string // idempotency key of the current intent (G5)
 	card    Card
-	fails   int // wrong PINs in a row
+	slots   []api.Slot // the matter's next periods, for the day picked
+	fails   int        // wrong PINs in a row
 	hold    time.Time
 	holding bool
 	wg      sync.WaitGroup
@@ -250,6 +251,7 @@ func (m *Machine) Reset() {
 	m.st = keep
 	m.session++
 	m.card = nil
+	m.slots = nil
 	m.key = ""
 	m.touch = m.clk.Now()
 	m.show(ScreenHome)

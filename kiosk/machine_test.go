@@ -177,6 +177,7 @@ func TestQuotaOffersBooking(t *testing.T) {
 	r.m.Do(kiosk.ActBook)
 	r.screen(kiosk.ScreenCardNeeded)
 	r.card(idAlice)
+	r.settle()
 	r.screen(kiosk.ScreenDays)
 	if r.m.State().Matter.Code != matterA {
 		t.Fatal("matter lost")
@@ -403,6 +404,7 @@ func TestBookOnSite(t *testing.T) {
 	r.card(idAlice)
 	r.m.PickDepartment(deptA)
 	r.m.PickMatter(matterA)
+	r.settle()
 	r.screen(kiosk.ScreenDays)
 	days := r.m.State().Days
 	// R6: workdays only, at least one day ahead: Thu 3 Dec → Fri 4, Mon 7.
@@ -452,6 +454,7 @@ func TestBookingRefusals(t *testing.T) {
 			r.card(idAlice)
 			r.m.PickDepartment(deptA)
 			r.m.PickMatter(matterA)
+			r.settle()
 			r.m.PickDay(r.m.State().Days[0])
 			r.settle()
 			r.m.PickSlot("09:00")

@@ -1,6 +1,9 @@
 package kiosk
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Lang is a display language.
 type Lang int
@@ -141,11 +144,13 @@ var messages = map[Msg][2]string{
 	"book.offline.body": {
 		"与中心的连接中断，无法预约。现场取号和签到不受影响。",
 		"The kiosk cannot reach the center, so it cannot book. Walk-in tickets and check-in still work."},
-	"book.depts":     {"请选择预约部门", "Choose a department to book"},
-	"book.day":       {"请选择日期（工作日，至少提前一天）", "Choose a day (workdays, at least one day ahead)"},
-	"book.slot":      {"请选择时段", "Choose a time"},
-	"book.free":      {"余 %d", "%d left"},
-	"book.full":      {"已满", "Full"},
+	"book.depts": {"请选择预约部门", "Choose a department to book"},
+	"book.day":   {"请选择日期（工作日，至少提前一天）", "Choose a day (workdays, at least one day ahead)"},
+	"book.slot":  {"请选择时段", "Choose a time"},
+	"book.free":  {"余 %d", "%d left"},
+	"book.full":  {"已满", "Full"},
+	"book.nodays": {"近期没有可预约时段，可以现场取号。",
+		"No bookable time in the coming days; you can take a walk-in ticket."},
 	"book.noslots":   {"当天没有可预约时段", "No bookable time on that day"},
 	"book.phone":     {"请输入手机号码", "Enter your mobile number"},
 	"book.phone.bad": {"请输入11位手机号码", "Enter an 11-digit mobile number"},
@@ -198,6 +203,7 @@ var messages = map[Msg][2]string{
 	"detail.window":    {"办理窗口", "Window"},
 	"detail.basis":     {"办理依据", "Legal basis"},
 	"detail.faq":       {"常见问题", "FAQ"},
+	"detail.qa":        {"问：%s\n答：%s", "Q: %s\nA: %s"},
 	"detail.maint":     {"维护单位", "Maintained by"},
 	"detail.print":     {"打印指南", "Print the guide"},
 	"detail.helpful":   {"这条信息有帮助吗？", "Was this helpful?"},
@@ -232,4 +238,22 @@ func AllMessages() []Msg {
 		out = append(out, m)
 	}
 	return out
+}
+
+// weekdays are the day names, Sunday first.
+var weekdays = [2][7]string{
+	{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"},
+	{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+}
+
+// Weekday names a day of the week.
+func Weekday(l Lang, d time.Weekday) string { return weekdays[l][d] }
+
+// DateTime is the date and time line of the header.
+func DateTime(l Lang, t time.Time) string {
+	if l == EN {
+		return t.Format("Mon 2 Jan 2006  15:04")
+	}
+	return fmt.Sprintf("%d年%d月%d日 %s  %s", t.Year(), t.Month(), t.Day(),
+		Weekday(l, t.Weekday()), t.Format("15:04"))
 }

@@ -97,8 +97,9 @@ type BookingRequest struct {
 
 // Bookings reaches the center's booking service; it needs the link.
 type Bookings interface {
-	// Slots lists the bookable periods of a matter on a day with places left.
-	Slots(ctx context.Context, matter, day string) ([]api.Slot, error)
+	// Slots lists the next bookable periods of a matter with the places
+	// left in each, over the coming days.
+	Slots(ctx context.Context, matter string) ([]api.Slot, error)
 	// Book makes an on-site booking (R3). Refusals are *api.Error.
 	Book(ctx context.Context, req BookingRequest) (api.Booking, error)
 	// Cancel cancels the card holder's booking with this code (R5).

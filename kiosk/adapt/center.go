@@ -35,20 +35,12 @@ var (
 	_ kiosk.Link     = (*Center)(nil)
 )
 
-// Slots implements kiosk.Bookings. The center answers the next bookable
-// periods of a matter from now; the kiosk keeps those of the chosen day.
-func (c *Center) Slots(ctx context.Context, matter, day string) ([]api.Slot, error) {
+// Slots implements kiosk.Bookings: the center's next bookable periods of
+// the matter, from now.
+func (c *Center) Slots(ctx context.Context, matter string) ([]api.Slot, error) {
 	var all []api.Slot
-	if err := c.get(ctx, "/slots?matter="+url.QueryEscape(matter), &all); err != nil {
-		return nil, err
-	}
-	var out []api.Slot
-	for _, s := range all {
-		if s.Day == day {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	err := c.get(ctx, "/slots?matter="+url.QueryEscape(matter), &all)
+	return all, err
 }
 
 // Book implements kiosk.Bookings. The card's number and name go to the

@@ -166,6 +166,7 @@ func TestJourneyOnRealParts(t *testing.T) {
 	mt, _ := w.parts.Store.Matter(context.Background(), code)
 	w.m.PickDepartment(mt.Department)
 	w.m.PickMatter(code)
+	w.settle()
 	w.screen(kiosk.ScreenDays)
 	day := w.m.State().Days[0]
 	w.m.PickDay(day)

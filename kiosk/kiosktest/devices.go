@@ -18,6 +18,7 @@ type Bookings struct {
 	Gate
 	mu      sync.Mutex
 	Slots0  []api.Slot             // template of a day's slots
+	Days    []string               // the days Slots covers
 	Refuse  map[string]string      // ID hash → error code (R11)
 	Made    []kiosk.BookingRequest // successful requests
 	byKey   map[string]api.Booking
@@ -29,13 +30,13 @@ type Bookings struct {
 
 // NewBookings returns a service with two slots a day.
 func NewBookings() *Bookings {
-	return &Bookings{Slots0: []api.Slot{{Start: "09:00", End: "09:30", Free: 3},
+	return &Bookings{Days: []string{"2026-12-04", "2026-12-07", "2026-12-08"}, Slots0: []api.Slot{{Start: "09:00", End: "09:30", Free: 3},
 		{Start: "13:30", End: "14:00", Free: 0}}, Refuse: map[string]string{},
 		byKey: map[string]api.Booking{}, Cancels: map[string]string{}, Late: map[string]bool{}}
 }
 
 // Slots implements kiosk.Bookings.
-func (b *Bookings) Slots(ctx context.Context, matter, day string) ([]api.Slot, error) {
+func (b *Bookings) Slots(ctx context.Context, matter string) ([]api.Slot, error) {
 	if err := b.wait(ctx); err != nil {
 		return nil, err
 	}
@@ -44,10 +45,12 @@ func (b *Bookings) Slots(ctx context.Context, matter, day string) ([]api.Slot, e
 	if b.Offline {
 		return nil, kiosk.ErrOffline
 	}
-	out := make([]api.Slot, len(b.Slots0))
-	for i, s := range b.Slots0 {
-		s.Day = day
-		out[i] = s
+	var out []api.Slot
+	for _, day := range b.Days {
+		for _, s := range b.Slots0 {
+			s.Day = day
+			out = append(out, s)
+		}
 	}
 	return out, nil
 }

@@ -347,7 +347,7 @@ func (u *UI) days(st kiosk.State) fyne.CanvasObject {
 	for _, d := range st.Days {
 		day := d
 		t := NewTile(d, weekday(st.Lang, d), u.act(func() { u.m.PickDay(day) }))
-		t.Scale = 1.5
+		t.Scale, t.MinH = 1.8, 6
 		tiles = append(tiles, t)
 	}
 	return container.NewVBox(u.journeyHead(st), text(u.t("book.day"), 1.4, fg()),
@@ -359,10 +359,7 @@ func weekday(l kiosk.Lang, day string) string {
 	if err != nil {
 		return ""
 	}
-	if l == kiosk.EN {
-		return t.Weekday().String()
-	}
-	return "星期" + []string{"日", "一", "二", "三", "四", "五", "六"}[t.Weekday()]
+	return kiosk.Weekday(l, t.Weekday())
 }
 
 func (u *UI) journeyHead(st kiosk.State) fyne.CanvasObject {
@@ -378,7 +375,7 @@ func (u *UI) slots(st kiosk.State) fyne.CanvasObject {
 			sub = u.t("book.full")
 		}
 		t := NewTile(s.Start+"–"+s.End, sub, u.act(func() { u.m.PickSlot(start) }))
-		t.Disabled, t.Scale = s.Free <= 0, 1.5
+		t.Disabled, t.Scale, t.MinH = s.Free <= 0, 1.8, 6
 		tiles = append(tiles, t)
 	}
 	if len(tiles) == 0 {

@@ -145,7 +145,7 @@ func (u *UI) detail(st kiosk.State) fyne.CanvasObject {
 	field("detail.basis", e.Guide.Basis)
 	var faq []string
 	for _, qa := range e.FAQ {
-		faq = append(faq, "问："+qa.Q+"\n答："+qa.A)
+		faq = append(faq, u.t("detail.qa", qa.Q, qa.A))
 	}
 	field("detail.faq", joinLines(faq, "\n\n"))
 	field("detail.maint", e.Maintainer)

@@ -6,7 +6,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 	"time"
 
@@ -124,13 +123,7 @@ func (r fyneRunner) Go(work func() func()) {
 func (u *UI) t(m kiosk.Msg, args ...any) string { return kiosk.T(u.m.State().Lang, m, args...) }
 
 func (u *UI) now() string {
-	now := u.opts.Clock.Now()
-	wd := []string{"日", "一", "二", "三", "四", "五", "六"}[now.Weekday()]
-	if u.m.State().Lang == kiosk.EN {
-		return now.Format("Mon 2 Jan 2006  15:04")
-	}
-	return fmt.Sprintf("%d年%d月%d日 星期%s  %s", now.Year(), now.Month(), now.Day(), wd,
-		now.Format("15:04"))
+	return kiosk.DateTime(u.m.State().Lang, u.opts.Clock.Now())
 }
 
 func (u *UI) cols(portrait, landscape int) int {
