@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hallkiosk/center/api"
 	"log/slog"
 	"net/url"
 	"os"
@@ -104,12 +105,7 @@ func (o Options) withDefaults() Options {
 // HallLocation returns Asia/Shanghai, or a fixed UTC+8 zone when the
 // device has no zone database (China has no daylight saving time, so the
 // two agree).
-func HallLocation() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
+func HallLocation() *time.Location { return api.HallLocation() }
 
 // Ledger is an open ledger file. It is safe for concurrent use.
 type Ledger struct {

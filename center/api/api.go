@@ -546,3 +546,15 @@ type WindowState struct {
 	TicketID string `json:"ticket_id,omitempty"`
 	Status   string `json:"status,omitempty"`
 }
+
+// HallLocation is the hall's time zone, Asia/Shanghai: days, pick-up
+// windows (R7) and the clocks on screens are hall times, whatever zone a
+// device's system clock is set to. A device without the zone database
+// gets a fixed UTC+8, which is the same all year (China has no daylight
+// saving time).
+func HallLocation() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}

@@ -51,12 +51,12 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	a.Settings().SetTheme(th)
 	scr := New(Options{Portrait: cfg.Screen.Orientation == "portrait"})
 	w := newWindow(a, cfg, scr)
-	scr.Show(cache.State, time.Now())
+	scr.Show(cache.State, time.Now().In(api.HallLocation()))
 
 	vo := voiceOptions(cfg, o, log)
 	ann := voice.New(vo)
 	ctrl := display.NewController(cache, display.ControllerOptions{
-		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now()) }) },
+		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now().In(api.HallLocation())) }) },
 		Announce: ann.Enqueue,
 		Save: func(c display.Cache) error {
 			return display.SaveCache(display.CachePath(cfg.DataDir), c)
@@ -207,6 +207,7 @@ func health(vo voice.Options) map[string]string {
 // animate drives the clock, the flash and the marquee. Every change goes
 // through fyne.Do: fyne objects belong to the UI goroutine.
 func animate(ctx context.Context, scr *Screen) {
+	hall := api.HallLocation()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	frame := time.NewTicker(40 * time.Millisecond)
@@ -216,7 +217,8 @@ func animate(ctx context.Context, scr *Screen) {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			fyne.Do(func() { scr.Tick(now) })
+			// The hall's clock, whatever zone the box's system is set to.
+			fyne.Do(func() { scr.Tick(now.In(hall)) })
 		case <-frame.C:
 			fyne.Do(func() { scr.Scroll(4) })
 		}
