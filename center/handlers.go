@@ -1,6 +1,7 @@
 package center
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -58,6 +59,19 @@ func (s *Server) addNotice(w http.ResponseWriter, r *http.Request, _ Device) {
 	s.reply(w, r, out, err)
 }
 
+// pull serves a cursor pull (GET ...?cursor=N): the device says what it
+// holds, fn returns what changed since.
+func pull[T any](s *Server, fn func(context.Context, int64) (T, error)) deviceHandler {
+	return func(w http.ResponseWriter, r *http.Request, _ Device) {
+		cur, ok := queryInt(w, r, "cursor")
+		if !ok {
+			return
+		}
+		out, err := fn(r.Context(), cur)
+		s.reply(w, r, out, err)
+	}
+}
+
 func (s *Server) alerts(w http.ResponseWriter, r *http.Request, _ Device) {
 	out, err := s.eng.DeviceAlerts(r.Context(), AlertLimits{})
 	s.reply(w, r, out, err)
@@ -71,48 +85,12 @@ func (s *Server) anomalies(w http.ResponseWriter, r *http.Request, _ Device) {
 	s.reply(w, r, out, err)
 }
 
-func (s *Server) pullHall(w http.ResponseWriter, r *http.Request, _ Device) {
-	cur, ok := queryInt(w, r, "cursor")
-	if !ok {
-		return
-	}
-	out, err := s.eng.PullHall(r.Context(), cur)
-	s.reply(w, r, out, err)
-}
-
-func (s *Server) pullKnowledge(w http.ResponseWriter, r *http.Request, _ Device) {
-	cur, ok := queryInt(w, r, "cursor")
-	if !ok {
-		return
-	}
-	out, err := s.eng.PullKnowledge(r.Context(), cur)
-	s.reply(w, r, out, err)
-}
-
-func (s *Server) pullNotices(w http.ResponseWriter, r *http.Request, _ Device) {
-	cur, ok := queryInt(w, r, "cursor")
-	if !ok {
-		return
-	}
-	out, err := s.eng.PullNotices(r.Context(), cur)
-	s.reply(w, r, out, err)
-}
-
 func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, dev Device) {
 	var req api.Heartbeat
 	if !decode(w, r, &req, false) {
 		return
 	}
 	out, err := s.eng.Heartbeat(r.Context(), dev, req)
-	s.reply(w, r, out, err)
-}
-
-func (s *Server) pullBookings(w http.ResponseWriter, r *http.Request, _ Device) {
-	cur, ok := queryInt(w, r, "cursor")
-	if !ok {
-		return
-	}
-	out, err := s.eng.PullBookings(r.Context(), cur)
 	s.reply(w, r, out, err)
 }
 
