@@ -76,7 +76,9 @@ type BookingSlip struct {
 	Department string
 	Matter     string
 	Period     Period
-	StatusURL  string
+	// GuideURL is the booked matter's guide page, printed as a QR code so
+	// the citizen has the materials list at hand on the day.
+	GuideURL string
 }
 
 // Guide is a knowledge-base entry printed for the citizen to take away.
@@ -177,7 +179,8 @@ func Slip(s BookingSlip) *Doc {
 		Text{Text: "取号：当日 " + pickUpWindow(s.Period) + " 凭身份证或预约码到自助机取号"},
 		Text{Text: "如需取消，请至少提前一天办理；未取号视为爽约。"},
 		Rule{},
-		QR{Data: s.StatusURL, Module: 5, Level: QRLevelM, Align: AlignCenter},
+		QR{Data: s.GuideURL, Module: 5, Level: QRLevelM, Align: AlignCenter},
+		Text{Text: "扫码查看办事指南和所需材料", Align: AlignCenter},
 		Text{Text: "咨询电话 " + s.Center.Phone, Align: AlignCenter},
 		Cut{},
 	)

@@ -15,11 +15,11 @@ import (
 // Printer prints the kiosk's jobs with the ESC/POS driver, laying them out
 // with the printer package's ticket, slip and guide layouts.
 //
-// BUG(hallkiosk): the printer's layouts always print a QR code. Tickets
-// point at the center's ticket page (/t/{id}, served by the console); the
-// center serves no public page for a booking (/b/{code}) or a guide
-// (/g/{code}) yet, so those QR codes lead to a 404 until it does. The
-// layouts could instead leave the QR out when there is no page.
+// QR codes lead to the center's public pages: a ticket to its status page
+// (/t/{id}), a guide and a booking slip to the matter's guide (/g/{code}),
+// so the citizen has the materials list at hand. A booking has no public
+// page of its own: a six-digit code is too easy to guess to show anything
+// about a person behind it.
 type Printer struct {
 	D       *printer.Driver
 	Catalog kiosk.Catalog
@@ -124,7 +124,7 @@ func (p *Printer) slip(ctx context.Context, c printer.Center, b api.Booking) (*p
 	m, _ := p.Catalog.Matter(ctx, b.Matter)
 	return printer.Slip(printer.BookingSlip{Center: c, Code: b.Code, Name: b.NameMasked,
 		Department: m.Department, Matter: m.Name, Period: p.period(b.Day, b.Start, b.End),
-		StatusURL: p.url("/b/" + b.Code)}), nil
+		GuideURL: p.url("/g/" + b.Matter)}), nil
 }
 
 func (p *Printer) url(path string) string { return strings.TrimRight(p.Public, "/") + path }
