@@ -78,7 +78,7 @@ demo: deps build
 	scripts/demo.sh
 
 lint: fmt-check vet
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
 	rm -rf $(BIN) demo-out dist

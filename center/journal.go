@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"hallkiosk/center/api"
@@ -269,13 +268,4 @@ func (e *Engine) Reconcile(ctx context.Context, dev Device, day string,
 		r.Missing = []api.SeqRange{{From: r.DeviceHeadSeq + 1, To: through}}
 	}
 	return r, nil
-}
-
-// statusOf maps an engine error to an HTTP status for the few sentinels
-// the engine returns outside Refusal.
-func statusOf(err error) int {
-	if r, ok := AsRefusal(err); ok {
-		return r.Status
-	}
-	return http.StatusInternalServerError
 }

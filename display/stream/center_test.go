@@ -102,9 +102,9 @@ func TestRealCenterResumeNoCallLostOrDoubled(t *testing.T) {
 			env.Server.CloseClientConnections() // the network drops mid-stream
 		}
 	}
-	got := rec.wait(t, len(want))
+	rec.wait(t, len(want))
 	time.Sleep(100 * time.Millisecond) // let any duplicate arrive before counting
-	got = rec.wait(t, len(want))
+	got := rec.wait(t, len(want))
 	if len(got) != len(want) {
 		t.Fatalf("announced %d calls, want %d: %v", len(got), len(want), got)
 	}
@@ -195,7 +195,7 @@ func TestRealCenterHeartbeatGivesClockOffset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := env.Clock.Now().Sub(time.Now())
+	want := time.Until(env.Clock.Now())
 	if d := off - want; d < -5*time.Second || d > 5*time.Second {
 		t.Fatalf("offset %v, want about %v", off, want)
 	}

@@ -1,6 +1,7 @@
 package idcardtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -229,41 +230,29 @@ func (s *Sim) answerAll(ctx context.Context, w io.Writer, in []byte) []byte {
 // nextRequest finds the next request frame. For a frame the SAM must
 // refuse, sw3 is the refusal status (checksum or length error).
 func nextRequest(in []byte) (body []byte, sw3 byte, rest []byte, ok bool) {
-	pre := []byte{0xAA, 0xAA, 0xAA, 0x96, 0x69}
-	for {
-		i := indexOf(in, pre)
-		if i < 0 {
-			return nil, 0, in[max(0, len(in)-4):], false
-		}
-		in = in[i:]
-		if len(in) < 7 {
-			return nil, 0, in, false
-		}
-		n := int(in[5])<<8 | int(in[6])
-		if n < 3 || n > 4096 {
-			return nil, swLength, in[1:], true
-		}
-		if len(in) < 7+n {
-			return nil, 0, in, false
-		}
-		var x byte
-		for _, b := range in[5 : 7+n-1] {
-			x ^= b
-		}
-		if x != in[7+n-1] {
-			return nil, swChecksum, in[7+n:], true
-		}
-		return in[7 : 7+n-1], 0, in[7+n:], true
+	i := bytes.Index(in, []byte{0xAA, 0xAA, 0xAA, 0x96, 0x69})
+	if i < 0 {
+		return nil, 0, in[max(0, len(in)-4):], false
 	}
-}
-
-func indexOf(b, sub []byte) int {
-	for i := 0; i+len(sub) <= len(b); i++ {
-		if string(b[i:i+len(sub)]) == string(sub) {
-			return i
-		}
+	in = in[i:]
+	if len(in) < 7 {
+		return nil, 0, in, false
 	}
-	return -1
+	n := int(in[5])<<8 | int(in[6])
+	if n < 3 || n > 4096 {
+		return nil, swLength, in[1:], true
+	}
+	if len(in) < 7+n {
+		return nil, 0, in, false
+	}
+	var x byte
+	for _, b := range in[5 : 7+n-1] {
+		x ^= b
+	}
+	if x != in[7+n-1] {
+		return nil, swChecksum, in[7+n:], true
+	}
+	return in[7 : 7+n-1], 0, in[7+n:], true
 }
 
 // reply computes the reply to one request and takes the fault, if any,
