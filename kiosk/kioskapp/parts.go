@@ -135,12 +135,24 @@ func (p *Parts) openPrinter(_ context.Context, cfg *platform.Config, o Options) 
 	if err != nil {
 		return fmt.Errorf("kiosk: printer: %w", err)
 	}
-	sp, err := platform.OpenSerial(platform.SerialConfig{Path: cfg.Printer.Port, Baud: cfg.Printer.Baud,
-		WriteTimeout: 3 * time.Second})
+	sc := platform.SerialConfig{Path: cfg.Printer.Port, Baud: cfg.Printer.Baud,
+		WriteTimeout: 3 * time.Second}
+	sp, err := platform.OpenSerial(sc)
 	if err != nil {
 		return fmt.Errorf("kiosk: printer: %w", err)
 	}
-	d := printer.New(sp, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log})
+	// A printer knocked loose and plugged back under the same name must
+	// print again without a restart: after an I/O error the port reopens
+	// the device node (the first open above still fails start-up loudly).
+	first := sp
+	port := platform.NewReopeningPort(sc.Path, func() (platform.Port, error) {
+		if p := first; p != nil {
+			first = nil
+			return p, nil
+		}
+		return platform.OpenSerial(sc)
+	}, platform.ReopenOptions{})
+	d := printer.New(port, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log})
 	p.closers = append(p.closers, d.Close)
 	p.Printer = &adapt.Printer{D: d, Catalog: p.Store, Loc: p.Ledger.Location(),
 		Public: cfg.Center.URL}
