@@ -66,7 +66,7 @@ func TestCenterStopsKioskIssuesFromReserveThenReconciles(t *testing.T) {
 	dir := t.TempDir()
 	env1 := centertest.Start(t, centertest.WithDir(dir))
 	link := newProxy(t, hostOf(t, env1.URL))
-	w := newKiosk(t, env1, "kiosk-e2e", link.URL())
+	w := newKiosk(t, env1, "kiosk-e2e", link.URL(), "")
 
 	online := []string{w.walkIn("A").Number, w.walkIn("A").Number}
 

@@ -42,31 +42,41 @@ type world struct {
 	parts  *kioskapp.Parts
 	runner *kiosktest.Runner
 	m      *kiosk.Machine
+	pp     *platform.PTY // the printer's pseudo-terminal
+	ctx    context.Context
 }
 
 func newWorld(t testing.TB, opts ...centertest.Option) *world {
 	env := centertest.Start(t, opts...)
-	return newKiosk(t, env, "kiosk-e2e", env.URL)
+	return newKiosk(t, env, "kiosk-e2e", env.URL, "")
 }
 
 // newKiosk enrols a kiosk with env and starts it talking to the center at
-// url (env.URL, or a proxy in front of it).
-func newKiosk(t testing.TB, env *centertest.Env, name, url string) *world {
+// url (env.URL, or a proxy in front of it). printerLink, if not empty, is
+// a symlink to the printer's pseudo-terminal the kiosk opens instead.
+func newKiosk(t testing.TB, env *centertest.Env, name, url, printerLink string) *world {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	enr := env.Enrol(api.RoleKiosk, name)
 	dir := t.TempDir()
 	must(t, platform.SaveSecret(dir, platform.TokenFile, enr.Token))
 	must(t, platform.SaveSecret(dir, platform.HallKeyFile, enr.HallKey))
-	w := &world{t: t, env: env, runner: &kiosktest.Runner{}}
+	w := &world{t: t, env: env, runner: &kiosktest.Runner{}, ctx: ctx}
 	pp, rp := ptytest.New(t), ptytest.New(t)
+	w.pp = pp
 	w.dev = printertest.NewDevice(printertest.Options{Log: quiet})
 	go w.dev.Serve(ctx, pp.Master)
+	port := pp.SlavePath
+	if printerLink != "" {
+		// A stable name for the printer, as udev gives a USB adapter.
+		must(t, pp.Link(printerLink))
+		port = printerLink
+	}
 	w.sim = idcardtest.New(idcardtest.Options{Log: quiet})
 	go w.sim.Serve(ctx, rp.Master)
 	cfg := platform.DefaultConfig()
 	cfg.DataDir, cfg.Center.URL = dir, url
-	cfg.Printer.Port, cfg.Reader.Port = pp.SlavePath, rp.SlavePath
+	cfg.Printer.Port, cfg.Reader.Port = port, rp.SlavePath
 	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock})
 	must(t, err)
 	t.Cleanup(parts.Close)
