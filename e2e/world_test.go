@@ -21,10 +21,14 @@ import (
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// slow skips a heavy fault test unless HALLKIOSK_SLOW=1 (make test sets it).
+// testingSlow reports whether the slow suites run (HALLKIOSK_SLOW=1, which
+// make test sets).
+func testingSlow() bool { return os.Getenv("HALLKIOSK_SLOW") == "1" }
+
+// slow skips a heavy fault test unless HALLKIOSK_SLOW=1.
 func slow(t *testing.T) {
 	t.Helper()
-	if os.Getenv("HALLKIOSK_SLOW") != "1" {
+	if !testingSlow() {
 		t.Skip("fault suite: set HALLKIOSK_SLOW=1 (make test does)")
 	}
 }
