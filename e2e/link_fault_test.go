@@ -26,8 +26,15 @@ type device struct {
 // little test time.
 func openDevice(t testing.TB, env *centertest.Env, url string, timeout time.Duration) *device {
 	t.Helper()
+	return openDeviceIn(t, env, url, timeout, t.TempDir())
+}
+
+// openDeviceIn is openDevice with the ledger in dir.
+func openDeviceIn(t testing.TB, env *centertest.Env, url string, timeout time.Duration,
+	dir string) *device {
+	t.Helper()
 	enr := env.Enrol(api.RoleKiosk, "kiosk-fault")
-	d := &device{path: filepath.Join(t.TempDir(), "ledger.db")}
+	d := &device{path: filepath.Join(dir, "ledger.db")}
 	var err error
 	d.l, err = ledger.Open(d.path, ledger.Options{Device: enr.DeviceID, Clock: env.Clock, Log: quiet})
 	must(t, err)
