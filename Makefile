@@ -71,8 +71,11 @@ check-binaries: build
 test-short:
 	HALLKIOSK_SLOW= $(GO) test -short ./...
 
+# T1–T7 (DESIGN.md §5) as one table with the machine and its load
+# (tools/benchtable, docs/bench.md); about 5 minutes. BENCH_FLAGS passes
+# flags on, e.g. BENCH_FLAGS="-md docs/bench-table.md -load 60s".
 bench: deps
-	scripts/with-display.sh $(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
+	$(GO) run ./tools/benchtable $(BENCH_FLAGS)
 
 demo: deps build
 	scripts/demo.sh

@@ -135,7 +135,7 @@ func report(t *testing.T, res *loadtest.Result) {
 		t.Logf("LOAD T5 %s n=%d p50-ms=%.2f p99-ms=%.2f max-ms=%.2f", s.Name, s.N,
 			loadtest.Ms(s.P50), loadtest.Ms(s.P99), loadtest.Ms(s.Max))
 	}
-	t.Logf("LOAD errors=%d calls=%d tickets=%d", res.Errors.Total(), res.Calls(),
+	t.Logf("LOAD totals errors=%d calls=%d tickets=%d", res.Errors.Total(), res.Calls(),
 		len(res.Issued))
 }
 
