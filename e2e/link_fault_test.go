@@ -11,6 +11,7 @@ import (
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
 	"hallkiosk/ledger"
+	"hallkiosk/platform/clock"
 )
 
 // device is a kiosk's ledger and sync loop without the screen: the fault
@@ -34,14 +35,21 @@ func openDeviceIn(t testing.TB, env *centertest.Env, url string, timeout time.Du
 	dir string) *device {
 	t.Helper()
 	enr := env.Enrol(api.RoleKiosk, "kiosk-fault")
+	return openLedger(t, enr, url, env.Clock, timeout, dir)
+}
+
+// openLedger opens an enrolled device's ledger in dir and its syncer.
+func openLedger(t testing.TB, enr api.EnrolResponse, url string, clk clock.Clock,
+	timeout time.Duration, dir string) *device {
+	t.Helper()
 	d := &device{path: filepath.Join(dir, "ledger.db")}
 	var err error
-	d.l, err = ledger.Open(d.path, ledger.Options{Device: enr.DeviceID, Clock: env.Clock, Log: quiet})
+	d.l, err = ledger.Open(d.path, ledger.Options{Device: enr.DeviceID, Clock: clk, Log: quiet})
 	must(t, err)
 	t.Cleanup(func() { d.l.Close() })
 	hc := &http.Client{Timeout: timeout, Transport: &http.Transport{}}
 	d.s = ledger.NewSyncer(d.l, ledger.NewHTTPCenter(url, enr.Token, hc),
-		ledger.SyncOptions{Clock: env.Clock, Log: quiet})
+		ledger.SyncOptions{Clock: clk, Log: quiet})
 	return d
 }
 
