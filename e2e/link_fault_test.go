@@ -57,7 +57,7 @@ func openLedger(t testing.TB, enr api.EnrolResponse, url string, clk clock.Clock
 // measure faults, not the walk-in quota (R9).
 var roomy = centertest.WithHall(func(h *api.Hall) {
 	for i := range h.Departments {
-		h.Departments[i].Capacity = 5000
+		h.Departments[i].Capacity = 1000
 	}
 })
 
