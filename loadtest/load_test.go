@@ -28,6 +28,9 @@ const (
 // or R9's walk-in quota. Windows 17–20 are added so that each console has
 // a window of its own.
 func openHall(h *api.Hall) {
+	// TODO: the hall's day ends at 23:59 (a period cannot end at 24:00),
+	// so a run inside that last minute, hall time, is refused as closed;
+	// allowing "24:00" in center/hall.go would close the gap.
 	allDay := [][2]string{{"00:00", "23:59"}}
 	h.Booking.Periods, h.Booking.Pickup = allDay, allDay
 	for i := range h.Departments {
