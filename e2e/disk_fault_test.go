@@ -25,7 +25,8 @@ const diskSize = "32m"
 func mountSmallDisk(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+diskSize, "tmpfs", dir).CombinedOutput()
+	mount := exec.Command("mount", "-t", "tmpfs", "-o", "size="+diskSize, "tmpfs", dir)
+	out, err := mount.CombinedOutput()
 	if err != nil {
 		t.Skipf("full-disk test needs a tmpfs mount (root in CI): mount: %v: %s", err, out)
 	}
@@ -94,7 +95,8 @@ func TestFullDiskClearErrorLedgerStillVerifies(t *testing.T) {
 	if len(local) != issued {
 		t.Fatalf("ledger holds %d tickets, %d were issued", len(local), issued)
 	}
-	if _, err := d.l.Issue(ctx, ledger.IssueRequest{Key: ledger.NewKey(), Matter: matter}); err != nil {
+	req := ledger.IssueRequest{Key: ledger.NewKey(), Matter: matter}
+	if _, err := d.l.Issue(ctx, req); err != nil {
 		t.Fatalf("issue after space was freed: %v", err)
 	}
 	must(t, d.l.Close())

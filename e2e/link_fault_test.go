@@ -65,7 +65,8 @@ var roomy = centertest.WithHall(func(h *api.Hall) {
 // from the reserve, as the kiosk does.
 func (d *device) issue(t testing.TB, matter string) ledger.Ticket {
 	t.Helper()
-	tk, err := d.l.Issue(context.Background(), ledger.IssueRequest{Key: ledger.NewKey(), Matter: matter})
+	req := ledger.IssueRequest{Key: ledger.NewKey(), Matter: matter}
+	tk, err := d.l.Issue(context.Background(), req)
 	must(t, err)
 	return tk
 }
@@ -123,7 +124,8 @@ func TestLinkDroppedAndStalledSyncRecoversNothingDoubled(t *testing.T) {
 	remote, err := env.Engine.Tickets(ctx, hallDay)
 	must(t, err)
 	tl := compareTickets(t, local, remote)
-	t.Logf("rounds %d, failed syncs %d, sync rounds to recover %d, tickets issued %d (center holds %d), lost %d, doubled %d; %s",
+	t.Logf("rounds %d, failed syncs %d, sync rounds to recover %d, tickets issued %d "+
+		"(center holds %d), lost %d, doubled %d; %s",
 		rounds, syncErrs, tries, tl.issued, len(remote), tl.lost, tl.doubled, rep)
 }
 
