@@ -24,10 +24,11 @@ func (res *Result) T4() Summary {
 }
 
 // Check returns every correctness failure of the run: duplicate ticket
-// numbers (G2), displays that missed, repeated or reordered events, or a
-// call some display never read (G7), and stream read errors.
+// numbers (G2), kiosk journals the center does not hold whole (G3),
+// displays that missed, repeated or reordered events, or a call some
+// display never read (G7), and stream read errors.
 func (res *Result) Check() []error {
-	errs := res.checkNumbers()
+	errs := append(res.checkNumbers(), res.Journals...)
 	for _, d := range res.Displays {
 		if err := d.Err(); err != nil {
 			errs = append(errs, err)

@@ -101,6 +101,38 @@ func (k *kiosk) sync1() {
 	k.mu.Unlock()
 }
 
+// reconcile pushes what is still pending and asks the center what it
+// holds of the journal (G3: every event exactly once in effect, the
+// hash chain intact): its head must be the kiosk's, with nothing missing.
+func (k *kiosk) reconcile() error {
+	k.sync1()
+	k.mu.Lock()
+	seq, head, left := k.seq, k.head, len(k.pending)
+	k.mu.Unlock()
+	if left > 0 {
+		return fmt.Errorf("kiosk %d: %d journal events not accepted", k.n, left)
+	}
+	var rec api.Reconcile
+	day := time.Now().In(hallZone).Format(api.DayLayout)
+	path := fmt.Sprintf("/reconcile?day=%s&through=%d", day, seq)
+	if code := k.timed(k.c, "reconcile", "GET", path, nil, &rec); code != "" {
+		return fmt.Errorf("kiosk %d: reconcile: %s", k.n, code)
+	}
+	if rec.DeviceHeadSeq != seq || len(rec.Missing) > 0 {
+		return fmt.Errorf("kiosk %d: center holds journal to %d, missing %v; kiosk is at %d",
+			k.n, rec.DeviceHeadSeq, rec.Missing, seq)
+	}
+	if rec.LastSeq == seq && rec.HeadHash != head {
+		return fmt.Errorf("kiosk %d: center's head hash %.12s… is not the kiosk's %.12s…",
+			k.n, rec.HeadHash, head)
+	}
+	return nil
+}
+
+// hallZone is the zone of the demo hall's day (Asia/Shanghai, UTC+8 all
+// year), which the reconcile query names.
+var hallZone = time.FixedZone("CST", 8*3600)
+
 // console is a window's staff: call the next ticket, serve it for half a
 // period, finish it, rest for the other half.
 type console struct {
