@@ -103,3 +103,15 @@ func TestMarkdown(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// TestNeed: a missing metric is an error, so the row says "not measured"
+// instead of showing a zero that would pass for a figure.
+func TestNeed(t *testing.T) {
+	m := benchMetrics(fixture(t, "t3.txt"))
+	if err := need(m, "BenchmarkT3 p99-µs"); err != nil {
+		t.Errorf("present metric: %v", err)
+	}
+	if err := need(m, "BenchmarkT3 p99-µs", "BenchmarkT3 p999-µs"); err == nil {
+		t.Error("missing metric: no error")
+	}
+}
