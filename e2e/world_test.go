@@ -47,6 +47,7 @@ type world struct {
 	runner *kiosktest.Runner
 	m      *kiosk.Machine
 	pp     *platform.PTY // the printer's pseudo-terminal
+	rp     *platform.PTY // the reader's pseudo-terminal
 	ctx    context.Context
 }
 
@@ -59,6 +60,11 @@ func newWorld(t testing.TB, opts ...centertest.Option) *world {
 // url (env.URL, or a proxy in front of it). printerLink, if not empty, is
 // a symlink to the printer's pseudo-terminal the kiosk opens instead.
 func newKiosk(t testing.TB, env *centertest.Env, name, url, printerLink string) *world {
+	return newKioskLinks(t, env, name, url, printerLink, "")
+}
+
+// newKioskLinks is newKiosk with a stable name for the reader as well.
+func newKioskLinks(t testing.TB, env *centertest.Env, name, url, printerLink, readerLink string) *world {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	enr := env.Enrol(api.RoleKiosk, name)
@@ -78,9 +84,15 @@ func newKiosk(t testing.TB, env *centertest.Env, name, url, printerLink string) 
 	}
 	w.sim = idcardtest.New(idcardtest.Options{Log: quiet})
 	go w.sim.Serve(ctx, rp.Master)
+	w.rp = rp
+	reader := rp.SlavePath
+	if readerLink != "" {
+		must(t, rp.Link(readerLink))
+		reader = readerLink
+	}
 	cfg := platform.DefaultConfig()
 	cfg.DataDir, cfg.Center.URL = dir, url
-	cfg.Printer.Port, cfg.Reader.Port = port, rp.SlavePath
+	cfg.Printer.Port, cfg.Reader.Port = port, reader
 	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock})
 	must(t, err)
 	t.Cleanup(parts.Close)

@@ -137,21 +137,10 @@ func (p *Parts) openPrinter(_ context.Context, cfg *platform.Config, o Options) 
 	}
 	sc := platform.SerialConfig{Path: cfg.Printer.Port, Baud: cfg.Printer.Baud,
 		WriteTimeout: 3 * time.Second}
-	sp, err := platform.OpenSerial(sc)
+	port, err := openReopening(sc)
 	if err != nil {
 		return fmt.Errorf("kiosk: printer: %w", err)
 	}
-	// A printer knocked loose and plugged back under the same name must
-	// print again without a restart: after an I/O error the port reopens
-	// the device node (the first open above still fails start-up loudly).
-	first := sp
-	port := platform.NewReopeningPort(sc.Path, func() (platform.Port, error) {
-		if p := first; p != nil {
-			first = nil
-			return p, nil
-		}
-		return platform.OpenSerial(sc)
-	}, platform.ReopenOptions{})
 	d := printer.New(port, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log})
 	p.closers = append(p.closers, d.Close)
 	p.Printer = &adapt.Printer{D: d, Catalog: p.Store, Loc: p.Ledger.Location(),
@@ -165,7 +154,7 @@ func (p *Parts) openReader(ctx context.Context, cfg *platform.Config, o Options)
 		log.Info("no ID-card reader configured; keypad check-in only")
 		return nil
 	}
-	sp, err := platform.OpenSerial(platform.SerialConfig{Path: cfg.Reader.Port, Baud: cfg.Reader.Baud})
+	sp, err := openReopening(platform.SerialConfig{Path: cfg.Reader.Port, Baud: cfg.Reader.Baud})
 	if err != nil {
 		log.Warn("ID-card reader not available; keypad check-in only", logging.KeyErr, err)
 		return nil
@@ -177,6 +166,25 @@ func (p *Parts) openReader(ctx context.Context, cfg *platform.Config, o Options)
 	p.Reader = &adapt.Reader{R: r, HallKey: p.Store.HallKey}
 	p.Reader.Start(ctx)
 	return nil
+}
+
+// openReopening opens a device that must come back without a restart when
+// it is knocked loose and plugged in again under the same name: after an
+// I/O error the port reopens the device node. The first open is made here,
+// so a device missing at start-up is still reported at once.
+func openReopening(sc platform.SerialConfig) (*platform.ReopeningPort, error) {
+	sp, err := platform.OpenSerial(sc)
+	if err != nil {
+		return nil, err
+	}
+	first := sp
+	return platform.NewReopeningPort(sc.Path, func() (platform.Port, error) {
+		if p := first; p != nil {
+			first = nil
+			return p, nil
+		}
+		return platform.OpenSerial(sc)
+	}, platform.ReopenOptions{}), nil
 }
 
 // Close releases the parts in reverse order.
