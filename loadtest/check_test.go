@@ -91,3 +91,24 @@ func TestPercentile(t *testing.T) {
 		t.Error("empty: want 0")
 	}
 }
+
+// TestRunRefusesBadTarget: a target Run cannot drive is refused before any
+// request is sent.
+func TestRunRefusesBadTarget(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tgt  Target
+		want string
+	}{
+		{"no display", Target{}, "at least one display"},
+		{"windows", Target{Displays: []string{"d"}, Consoles: []string{"c"}}, "0 windows for 1"},
+		{"matters", Target{Displays: []string{"d"}, Kiosks: []string{"k"}}, "need at least one matter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Run(t.Context(), tc.tgt, Config{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Run = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

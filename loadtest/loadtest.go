@@ -14,6 +14,7 @@ package loadtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -36,6 +37,19 @@ type Target struct {
 	Windows []int
 	// Matters are the walk-in matters kiosks issue for, in turn.
 	Matters []string
+}
+
+func (t Target) check() error {
+	switch {
+	case len(t.Displays) == 0:
+		return errors.New("loadtest: at least one display is needed")
+	case len(t.Windows) != len(t.Consoles):
+		return fmt.Errorf("loadtest: %d windows for %d consoles", len(t.Windows),
+			len(t.Consoles))
+	case len(t.Kiosks) > 0 && len(t.Matters) == 0:
+		return errors.New("loadtest: kiosks need at least one matter")
+	}
+	return nil
 }
 
 // Config shapes the load. Zero values take the documented defaults.
@@ -101,6 +115,9 @@ type run struct {
 // Run loads tgt for cfg.Duration and returns what it measured. ctx
 // cancels it early. It fails only if the displays cannot connect.
 func Run(ctx context.Context, tgt Target, cfg Config) (*Result, error) {
+	if err := tgt.check(); err != nil {
+		return nil, err
+	}
 	cfg = cfg.withDefaults()
 	tr := &http.Transport{MaxIdleConnsPerHost: 4 * (len(tgt.Kiosks) + len(tgt.Consoles))}
 	defer tr.CloseIdleConnections()
