@@ -27,3 +27,17 @@ func (s *Server) note(r *http.Request, dev Device, kbVersion, pending int64) {
 		s.log.Warn("note device state", "device", dev.ID, logging.KeyErr, err)
 	}
 }
+
+// pullKnowledgeNoted is the knowledge pull that also notes the version the
+// device now holds, so the admin sees what each kiosk has (K3).
+func (s *Server) pullKnowledgeNoted(w http.ResponseWriter, r *http.Request, dev Device) {
+	cur, ok := queryInt(w, r, "cursor")
+	if !ok {
+		return
+	}
+	out, err := s.eng.PullKnowledge(r.Context(), cur)
+	if err == nil {
+		s.note(r, dev, out.Cursor, -1)
+	}
+	s.reply(w, r, out, err)
+}
