@@ -34,6 +34,7 @@ type deviceRow struct {
 }
 
 type adminData struct {
+	Alerts    []center.DeviceAlert // silent, out of paper, behind
 	Devices   []deviceRow
 	HallVer   int64
 	KBVer     int64
@@ -71,6 +72,9 @@ func (c *Console) adminData(ctx context.Context) (adminData, error) {
 		return d, err
 	}
 	if d.Devices, err = c.deviceRows(ctx, now, d.KBVer); err != nil {
+		return d, err
+	}
+	if d.Alerts, err = c.eng.DeviceAlerts(ctx, center.AlertLimits{}); err != nil {
 		return d, err
 	}
 	if d.Drafts, err = c.eng.KnowledgeDrafts(ctx); err != nil {

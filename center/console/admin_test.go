@@ -123,7 +123,7 @@ func TestAdminDevicesEnrolNotice(t *testing.T) {
 	b.login("chen")
 	_, page := b.get("/admin")
 	for _, s := range []string{"kiosk-1", "1.2.3", "paper near end", "online",
-		"<td>42</td>", "材料清单已过时"} {
+		"<td>42</td>", "材料清单已过时", `id="alerts"`, "printer: paper near end"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("devices table lacks %q", s)
 		}
