@@ -212,7 +212,7 @@ func (r *runner) load() []Row {
 		need(all, "p50-ms", "p99-ms") != nil {
 		return []Row{notMeasured("T4/T5", what, "—", "no LOAD figures in the output")}
 	}
-	counts := fmt.Sprintf("%.0f tickets, %.0f calls, %.0f errors, G2 and G7 checks passed",
+	counts := fmt.Sprintf("%.0f tickets, %.0f calls, %.0f errors, G2, G3 and G7 checks passed",
 		sum["tickets"], sum["calls"], sum["errors"])
 	return []Row{
 		{Target: "T4", What: what + "call-next → each display read the call (" + counts + ")",
