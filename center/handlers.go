@@ -91,6 +91,9 @@ func (s *Server) heartbeat(w http.ResponseWriter, r *http.Request, dev Device) {
 		return
 	}
 	out, err := s.eng.Heartbeat(r.Context(), dev, req)
+	if err == nil { // the journal backlog, for the admin console and alerts
+		s.note(r, dev, -1, int64(req.Pending))
+	}
 	s.reply(w, r, out, err)
 }
 

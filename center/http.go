@@ -58,7 +58,8 @@ func (s *Server) Handler() http.Handler {
 	s.route(mux, "GET "+p+"/admin/anomalies", admin, s.anomalies)
 	s.route(mux, "GET "+p+"/admin/alerts", admin, s.alerts)
 	s.route(mux, "GET "+p+"/hall", all, pull(s, s.eng.PullHall))
-	s.route(mux, "GET "+p+"/knowledge", all, pull(s, s.eng.PullKnowledge))
+	s.route(mux, "GET "+p+"/knowledge", all, s.pullKnowledgeNoted) // notes K3
+	s.route(mux, "POST "+p+"/knowledge/feedback", kiosk, s.knowledgeFeedback)
 	s.route(mux, "GET "+p+"/notices", all, pull(s, s.eng.PullNotices))
 	s.route(mux, "POST "+p+"/heartbeat", all[:3], s.heartbeat)
 	s.route(mux, "GET "+p+"/bookings", kiosk, pull(s, s.eng.PullBookings))

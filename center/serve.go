@@ -23,6 +23,9 @@ type ServeOptions struct {
 	KeyFile  string
 	// Ready, if set, is called with the bound address once listening.
 	Ready func(addr string)
+	// Console, if set, serves every path outside the device API (the staff
+	// console and the citizens' ticket pages; see WithConsole).
+	Console http.Handler
 }
 
 // CheckListen refuses plain HTTP anywhere but loopback: device tokens and
@@ -55,7 +58,11 @@ func (s *Server) ListenAndServe(ctx context.Context, opts ServeOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", opts.Listen, err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	handler := s.Handler()
+	if opts.Console != nil {
+		handler = WithConsole(handler, opts.Console)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	go s.eng.RunTimers(ctx, 5*time.Second)
 	errc := make(chan error, 1)

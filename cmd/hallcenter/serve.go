@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hallkiosk/center"
+	"hallkiosk/center/console"
 	"hallkiosk/center/demo"
 	"hallkiosk/internal/cli"
 )
@@ -13,7 +14,7 @@ import (
 func init() {
 	app.Register(cli.Command{
 		Name:    "serve",
-		Summary: "serve the device API and the call stream",
+		Summary: "serve the device API, the call stream and the staff console",
 		Run:     runServe,
 	})
 }
@@ -65,6 +66,32 @@ func runServe(ctx context.Context, env *cli.Env) error {
 		return cli.ConfigError(err)
 	}
 	env.Log.Info("admin token", "file", *tokenFile)
+	con, closeCon, err := openConsole(ctx, env, eng, *data, *cert != "")
+	if err != nil {
+		return err
+	}
+	defer closeCon()
 	srv := center.NewServer(eng, token, env.Log)
-	return srv.ListenAndServe(ctx, center.ServeOptions{Listen: *listen, CertFile: *cert, KeyFile: *key})
+	return srv.ListenAndServe(ctx, center.ServeOptions{Listen: *listen, CertFile: *cert,
+		KeyFile: *key, Console: con.Handler()})
+}
+
+// openConsole opens DATA/console.db and the staff console; accounts come
+// from 'hallcenter user add'.
+func openConsole(ctx context.Context, env *cli.Env, eng *center.Engine, dir string,
+	tls bool) (*console.Console, func(), error) {
+	st, err := console.OpenStore(ctx, dir, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	con, err := console.New(ctx, console.Options{Engine: eng, Store: st, Log: env.Log,
+		Secure: tls})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if users, _ := st.Users(ctx); len(users) == 0 {
+		env.Log.Warn("no console accounts: run 'hallcenter user add --role admin NAME'")
+	}
+	return con, func() { st.Close() }, nil
 }
