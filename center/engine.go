@@ -50,6 +50,7 @@ type Engine struct {
 	hall atomic.Pointer[Hall]
 
 	alerts alertWatch // device alerts already raised
+	kb     kbIndex    // newest published knowledge by code (public guide pages)
 
 	// mu guards the token cache (token hash → device; a revoke clears it)
 	// and the heartbeats not yet written (device → last heartbeat).

@@ -139,7 +139,7 @@ func want(t *testing.T, what, got, sub string) {
 // member calls (double click, one call), sees the list update live, recalls
 // and marks missed; the leader reinstates (R13); the staff member finishes
 // with a rating (R15); role boundaries and CSRF hold; the report shows the
-// day.
+// day; the citizens' ticket and guide pages render phone-sized.
 func TestBrowserJourneys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser suite")
@@ -260,4 +260,10 @@ func TestBrowserJourneys(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#t-number")))
 	want(t, "ticket page", u.text("#ticket"), "people ahead")
 	u.shot("ticket")
+
+	// The guide behind a printed guide's QR code, phone-sized.
+	u.do(chromedp.Navigate(u.base+"/g/"+e.Matter("A")),
+		chromedp.WaitVisible(chromedp.CSS("#g-materials li")))
+	want(t, "guide page", u.text("#guide"), "Materials to bring")
+	u.shot("guide")
 }

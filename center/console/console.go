@@ -1,8 +1,10 @@
 // Package console is the center's browser console: window staff call
 // tickets, group leaders watch waits and reinstate missed tickets, admins
 // look after devices, the hall and the knowledge base, and everyone with a
-// leader's or admin's role reads reports. It also serves the citizens'
-// ticket status page behind the QR code (/t/{ticket id}).
+// leader's or admin's role reads reports. It also serves two pages for
+// citizens, without login: a ticket's status behind the ticket's QR code
+// (/t/{ticket id}), and a matter's service guide behind the QR code of a
+// printed guide or booking slip (/g/{business code}).
 //
 // Pages are rendered on the server (html/template) with a little embedded
 // script and CSS: no CDN, so the console works on a hall network without
@@ -71,7 +73,7 @@ func New(ctx context.Context, opts Options) (*Console, error) {
 
 // pageNames are the templates; each is parsed with layout.html.
 var pageNames = []string{"login", "window", "leader", "admin", "reports", "ticket", "error",
-	"draft"}
+	"draft", "guide"}
 
 func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
@@ -94,6 +96,7 @@ func (c *Console) Handler() http.Handler {
 	mux.Handle("GET /static/", http.StripPrefix("/static/",
 		cacheFor(http.FileServerFS(static), time.Hour)))
 	mux.HandleFunc("GET /t/{id}", c.ticketPage)
+	mux.HandleFunc("GET /g/{code}", c.guidePage)
 	mux.HandleFunc("GET /login", c.loginPage)
 	mux.HandleFunc("POST /login", c.login)
 	mux.HandleFunc("GET /{$}", c.home)

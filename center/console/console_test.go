@@ -1,13 +1,16 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"hallkiosk/center"
 	"hallkiosk/center/api"
+	"hallkiosk/center/demo"
 )
 
 func TestLoginWrongPasswordAndLockOut(t *testing.T) {
@@ -361,5 +364,51 @@ func TestSelectUnknownWindow(t *testing.T) {
 	if st, body := b.post("/window/call-next", v); st != http.StatusSeeOther ||
 		!strings.Contains(b.flash(body), "Choose your window first") {
 		t.Errorf("call next without a window: %d", st)
+	}
+}
+
+// The QR code of a printed guide or booking slip leads to the matter's
+// guide: materials and whether it can be booked (R1), from the newest
+// published knowledge version (K3).
+func TestGuidePage(t *testing.T) {
+	e := start(t)
+	b := e.browser(t)
+	code := e.Matter("A")
+	st, body := b.get(GuidePath(code))
+	if st != http.StatusOK || !strings.Contains(body, `id="g-materials"><li>`) ||
+		!strings.Contains(body, "可预约") || !strings.Contains(body, "Materials to bring") {
+		t.Fatalf("guide of a bookable matter: %d; %s", st, excerpt(body))
+	}
+	if strings.Contains(body, "maintainer") {
+		t.Fatalf("the public guide must not show the staff maintainer")
+	}
+	if _, body = b.get(GuidePath(e.Matter("P"))); !strings.Contains(body, "Walk-in only") {
+		t.Fatalf("R1: a public-security matter must say walk-in only: %s", excerpt(body))
+	}
+	for _, bad := range []string{"no-such-code", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"} {
+		st, body := b.get("/g/" + bad)
+		if st != http.StatusNotFound || strings.Contains(body, "<script>alert") {
+			t.Fatalf("guide %q: %d, want 404 and nothing echoed", bad, st)
+		}
+	}
+
+	// A newly published version replaces what the page shows.
+	kb, err := center.ParseKnowledge(demo.Knowledge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, raw := range kb.Entries {
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		if m["code"] == code {
+			m["name"] = "改名后的事项"
+			kb.Entries[i], _ = json.Marshal(m)
+		}
+	}
+	if _, err := e.Engine.LoadKnowledge(ctx, kb.Entries); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = b.get(GuidePath(code)); !strings.Contains(body, "改名后的事项") {
+		t.Fatalf("guide still shows the old version: %s", excerpt(body))
 	}
 }
