@@ -110,7 +110,8 @@ func checkOpen(h *Hall, now time.Time) error {
 }
 
 // insertTicket assigns a number (unless seq is given, from a lease) and
-// stores t. It fills Number, Status and Ahead.
+// stores t. It fills Number, Status and Ahead, and tells the call stream
+// that today's queue has one more waiting.
 func (e *Engine) insertTicket(ctx context.Context, w *txn, h *Hall, t api.Ticket,
 	seq int) (api.Ticket, error) {
 	if seq == 0 {
@@ -134,7 +135,13 @@ func (e *Engine) insertTicket(ctx context.Context, w *txn, h *Hall, t api.Ticket
 	}
 	err = w.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE day = ? AND
 		queue = ? AND status = 'waiting' AND id != ?`, t.Day, t.Queue, t.ID).Scan(&t.Ahead)
-	return t, err
+	if err != nil || t.Day != h.Day(w.now) {
+		// A day's ticket pushed after that day is over waits in no queue a
+		// screen shows today.
+		return t, err
+	}
+	return t, w.emit(ctx, api.CallEvent{Kind: api.CallKindIssued, Queue: t.Queue,
+		Number: t.Number, TicketID: t.ID})
 }
 
 const ticketCols = `id, number, queue, day, kind, matter, booking_id, lease_id, device,

@@ -128,11 +128,12 @@ func TestG2AcrossRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for range 3 {
+	for range 7 {
 		ev := <-events
 		got = append(got, fmt.Sprint(ev.ID, ev.Kind, ev.Number))
 	}
-	if fmt.Sprint(got) != "[1calledA001 2finishedA001 3calledA002]" {
+	if fmt.Sprint(got) != "[1issuedA001 2issuedA002 3issuedA003 4calledA001 "+
+		"5issuedA004 6finishedA001 7calledA002]" {
 		t.Fatalf("stream across restart: %v", got)
 	}
 }

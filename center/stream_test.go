@@ -95,29 +95,33 @@ func TestG7StreamResume(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s1, drop := openStream(t, env, display, "")
+	// Events 1–6 say the six tickets were issued; the display starts after.
+	s1, drop := openStream(t, env, display, "6")
 	var got []string
-	env.Engine.CallNext(ctx, 1, "k0") // 1 called A001
-	env.Engine.CallNext(ctx, 1, "k1") // 2 finished A001, 3 called A002
+	env.Engine.CallNext(ctx, 1, "k0") // 7 called A001
+	env.Engine.CallNext(ctx, 1, "k1") // 8 finished A001, 9 called A002
 	for range 3 {
 		ev := next(t, s1)
 		got = append(got, ev.ID+":"+ev.Kind+":"+ev.Data.Number)
 	}
 	drop()
-	// Missed while disconnected: 4–7, two finishes and two calls.
+	// Missed while disconnected: a new ticket, two finishes and two calls.
 	env.Engine.CallNext(ctx, 1, "k2")
+	if _, err := walkIn(env, "A"); err != nil {
+		t.Fatal(err)
+	}
 	env.Engine.CallNext(ctx, 1, "k3")
-	s2, drop2 := openStream(t, env, display, "3")
+	s2, drop2 := openStream(t, env, display, "9")
 	defer drop2()
-	for range 4 {
+	for range 5 {
 		ev := next(t, s2)
 		got = append(got, ev.ID+":"+ev.Kind+":"+ev.Data.Number)
 	}
-	env.Engine.Recall(ctx, 1, "") // 8, live
+	env.Engine.Recall(ctx, 1, "") // 15, live
 	ev := next(t, s2)
 	got = append(got, ev.ID+":"+ev.Kind+":"+ev.Data.Number)
-	want := "[1:called:A001 2:finished:A001 3:called:A002 4:finished:A002 5:called:A003 " +
-		"6:finished:A003 7:called:A004 8:recalled:A004]"
+	want := "[7:called:A001 8:finished:A001 9:called:A002 10:finished:A002 11:called:A003 " +
+		"12:issued:A007 13:finished:A003 14:called:A004 15:recalled:A004]"
 	if fmt.Sprint(got) != want {
 		t.Fatalf("events\n got %v\nwant %s", got, want)
 	}
@@ -170,7 +174,8 @@ func TestSnapshot(t *testing.T) {
 	if e := c.Do("GET", "/stream/snapshot", nil, &snap); e != nil {
 		t.Fatal(e)
 	}
-	if snap.LastEventID != 1 || snap.Waiting["A"] != 1 || snap.Waiting["B"] != 1 {
+	// Events 1–3 are the three tickets issued, 4 the call.
+	if snap.LastEventID != 4 || snap.Waiting["A"] != 1 || snap.Waiting["B"] != 1 {
 		t.Fatalf("snapshot %+v", snap)
 	}
 	for _, w := range snap.Windows {
@@ -199,7 +204,7 @@ func TestCallIdempotent(t *testing.T) {
 		t.Fatalf("double click called %s and %s", first.Number, second.Number)
 	}
 	snap, _ := env.Engine.Snapshot(ctx)
-	if snap.LastEventID != 1 || snap.Waiting["A"] != 1 {
+	if snap.LastEventID != 3 || snap.Waiting["A"] != 1 { // 2 issued, 1 called
 		t.Fatalf("double click made %d events, %d waiting", snap.LastEventID, snap.Waiting["A"])
 	}
 	if st, e := console.DoStatus("POST", "/windows/1/recall", api.CallRequest{Key: "click-1"}, nil); st != 409 || e.Code != api.ErrCodeIdempotency {

@@ -109,6 +109,8 @@ func Apply(s State, ev api.CallEvent) State {
 		return addWaiting(s, ev.Queue, 1)
 	case api.CallKindFinished:
 		return clearTicket(s, ev.TicketID)
+	case api.CallKindIssued:
+		return addWaiting(s, ev.Queue, 1)
 	}
 	// wait_alert (R8) is for the group leader's console; reset is handled
 	// by the stream client, which loads a snapshot.
@@ -189,11 +191,6 @@ func markMissed(s State, ticket string, missed bool) State {
 }
 
 // addWaiting changes a queue's waiting count by d, never below zero.
-//
-// BUG(hallkiosk): the stream carries calls but not ticket issues, so
-// between snapshots the counts miss new tickets (they lag low); the stream
-// client reloads the snapshot every 30 s to correct them. An "issued"
-// event kind in the stream would make them exact.
 func addWaiting(s State, queue string, d int) State {
 	if queue == "" {
 		return s

@@ -117,6 +117,15 @@ func TestApply(t *testing.T) {
 			wantFlash:   1,
 		},
 		{
+			name: "a new ticket counts as waiting until it is called, and nothing is announced",
+			events: []api.CallEvent{{ID: 1, Kind: api.CallKindIssued, Queue: "B", Number: "B003",
+				TicketID: "t-B003"}, ev(2, api.CallKindCalled, 6, "B003")},
+			wantRecent:  []string{"B003"},
+			wantWindows: []WindowRow{{6, "B003"}},
+			wantWaiting: map[string]int{"A": 5, "B": 2},
+			wantFlash:   2,
+		},
+		{
 			name:        "a wait alert (R8, for the group leader) changes no screen content",
 			events:      []api.CallEvent{{ID: 1, Kind: api.CallKindWaitAlert, Queue: "A", Number: "A001"}},
 			wantWaiting: map[string]int{"A": 5, "B": 2},

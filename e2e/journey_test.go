@@ -135,6 +135,10 @@ func TestWalkInTicketIsQueuedCalledShownAndSpoken(t *testing.T) {
 	if st := centerTicket(t, w.env, tk.ID); st.Number != tk.Number || st.Status != api.TicketWaiting {
 		t.Fatalf("center has %+v for kiosk ticket %+v", st, tk)
 	}
+	// The hall screen counts it as waiting (the stream's issued event).
+	waitFor(t, "the display to count the ticket as waiting", func() bool {
+		return disp.ctrl.State().Waiting["A"] == 1
+	})
 
 	// The window's console page lists it; the clerk presses "call next".
 	win := windowFor(t, w.env, "A")
@@ -148,7 +152,7 @@ func TestWalkInTicketIsQueuedCalledShownAndSpoken(t *testing.T) {
 	}
 	waitFor(t, "the display to show the call", func() bool {
 		n, ok := disp.ctrl.State().Newest()
-		return ok && n.Number == tk.Number && n.Window == win
+		return ok && n.Number == tk.Number && n.Window == win && disp.ctrl.State().Waiting["A"] == 0
 	})
 	want := 1
 	if _, err := voice.FindEspeak(); err == nil {

@@ -525,6 +525,10 @@ const (
 	CallKindTransferred = "transferred"
 	CallKindFinished    = "finished"
 	CallKindWaitAlert   = "wait_alert" // R8: a ticket passed its wait target
+	// CallKindIssued is a new ticket of today waiting in its queue (from a
+	// kiosk online, or pushed from a lease after an offline spell), so
+	// displays and consoles keep exact waiting counts between snapshots.
+	CallKindIssued = "issued"
 	// CallKindReset tells a resuming client that events it missed are no
 	// longer kept: load the Snapshot, then carry on from this stream.
 	CallKindReset = "reset"

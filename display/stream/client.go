@@ -63,8 +63,8 @@ type Options struct {
 	// 1 s and 30 s, doubling after each failure.
 	MinBackoff, MaxBackoff time.Duration
 	// Refresh is how often a live client reloads the snapshot and notices:
-	// the stream carries calls but not ticket issues, so waiting counts
-	// are only exact in a snapshot. Default 30 s.
+	// notices do not come on the stream, and the snapshot is a belt to
+	// the stream's braces for the waiting counts. Default 30 s.
 	Refresh time.Duration
 }
 

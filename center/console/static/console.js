@@ -65,8 +65,8 @@
 
   if (document.body.hasAttribute("data-live")) {
     connect();
-    // New tickets raise no call event, and R8 lateness and the R13 countdown
-    // move with the clock: refresh every 10 s as well.
+    // R8 lateness and the R13 countdown move with the clock, with no event
+    // to cue them: refresh every 10 s as well.
     setInterval(refresh, 10000);
   }
   if (document.getElementById("ticket")) {
