@@ -41,6 +41,8 @@ type RunOptions struct {
 // must be called on the main goroutine (fyne's rule).
 func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	log := logging.For(o.Log, "display")
+	// A display box is small too: the same soft limit as the kiosk (T6).
+	log.Info("go memory limit", "bytes", platform.LimitMemory(platform.DefaultMemoryLimit))
 	cache := loadCache(cfg, log)
 
 	th, err := loadTheme(cfg)

@@ -40,6 +40,8 @@ type RunOptions struct {
 func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	start := time.Now()
 	log := logging.For(o.Log, "kiosk")
+	// T6: keep resident memory flat (see platform.DefaultMemoryLimit).
+	log.Info("go memory limit", "bytes", platform.LimitMemory(platform.DefaultMemoryLimit))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := app.NewWithID("hallkiosk.kiosk")

@@ -85,7 +85,8 @@ func TestT6Rows(t *testing.T) {
 	if rows[0].P99 != "0.42 s" || rows[0].Result != "met" {
 		t.Errorf("first frame row %+v", rows[0])
 	}
-	if !strings.HasPrefix(rows[1].Result, "missed") || !strings.Contains(rows[1].P99, "peak 300") {
+	if !strings.HasPrefix(rows[1].Result, "missed") || !strings.Contains(rows[1].P99, "peak 300") ||
+		rows[1].Floor != "empty fyne window RSS 145.2 MB" {
 		t.Errorf("memory row %+v", rows[1])
 	}
 	if got := t6Rows("", 10); !strings.HasPrefix(got[0].Result, "not measured") {

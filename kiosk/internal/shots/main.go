@@ -48,8 +48,15 @@ func main() {
 	out := flag.String("out", "docs/screens", "directory for the PNGs")
 	landscape := flag.Bool("landscape", false, "1920×1080 instead of 1080×1920")
 	soak := flag.Int("soak", 0, "instead of screenshots, run this many interactions and report memory (T6)")
+	floor := flag.Bool("floor", false, "report the resident memory of an empty fyne window of the kiosk's size (T6's floor)")
 	flag.Parse()
+	if *floor {
+		floorRun()
+		return
+	}
 	start := time.Now()
+	// As kioskapp.Run does, so the T6 soak measures the product's setting.
+	platform.LimitMemory(platform.DefaultMemoryLimit)
 	font, err := platform.FindCJKFont("")
 	if err != nil {
 		log.Fatal(err)
@@ -234,6 +241,26 @@ func soakRun(r *run, n int) {
 				float64(ms.HeapAlloc)/(1<<20), float64(rss())/(1<<20))
 		}
 	}
+}
+
+// floorRun shows an empty fyne window of the kiosk's size, with fyne's own
+// theme, and prints its resident memory once it has drawn: what fyne, GL and
+// the X libraries cost before the kiosk adds anything, so the soak's figure
+// can be read as this floor plus the kiosk's own share.
+func floorRun() {
+	platform.LimitMemory(platform.DefaultMemoryLimit)
+	a := app.NewWithID("hallkiosk.shots.floor")
+	w := a.NewWindow("floor")
+	w.Resize(fyne.NewSize(1080, 1920))
+	w.SetFixedSize(true)
+	go func() {
+		fyne.DoAndWait(func() { _ = w.Canvas().Capture() })
+		time.Sleep(time.Second) // a few frames, as the soak waits before reading
+		runtime.GC()
+		fmt.Printf("T6 floor: empty fyne window RSS %.1f MB\n", float64(rss())/(1<<20))
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
 }
 
 func rss() uint64 {
