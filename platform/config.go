@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -35,6 +36,7 @@ type Config struct {
 	Reader  ReaderConfig  `toml:"reader"`
 	GPIO    GPIOConfig    `toml:"gpio"`
 	Screen  ScreenConfig  `toml:"screen"`
+	Voice   VoiceConfig   `toml:"voice"`
 }
 
 // DeviceConfig names the device.
@@ -81,6 +83,21 @@ type ScreenConfig struct {
 	Height      int    `toml:"height"`
 	Orientation string `toml:"orientation"` // "portrait" or "landscape"
 	Fullscreen  bool   `toml:"fullscreen"`
+}
+
+// VoiceConfig is the display's announcements.
+type VoiceConfig struct {
+	// Volume by time of day: each step holds from its time ("HH:MM", hall
+	// time) until the next; the last carries on past midnight until the
+	// first. Empty: the display's built-in schedule, quieter before
+	// opening, at lunch and after closing (display/voice.DefaultSchedule).
+	Volume []VolumeStep `toml:"volume"`
+}
+
+// VolumeStep is one step of the volume schedule.
+type VolumeStep struct {
+	From   string  `toml:"from"`   // "HH:MM"
+	Volume float64 `toml:"volume"` // 0 (silent) to 1 (full)
 }
 
 // DefaultConfig returns the configuration a file is laid over.
@@ -230,7 +247,35 @@ func (c *Config) Check() []ConfigProblem {
 	if c.Screen.Width < 320 || c.Screen.Height < 240 || c.Screen.Width > 7680 || c.Screen.Height > 7680 {
 		bad("screen.width/height", fmt.Sprintf("%dx%d", c.Screen.Width, c.Screen.Height), "between 320x240 and 7680x7680")
 	}
+	p = append(p, c.checkVoice()...)
 	slices.SortFunc(p, func(a, b ConfigProblem) int { return strings.Compare(a.Key, b.Key) })
+	return p
+}
+
+// checkVoice wants each volume step at a valid time, later than the one
+// before, with a volume from 0 to 1.
+func (c *Config) checkVoice() []ConfigProblem {
+	var p []ConfigProblem
+	prev := -1
+	for i, st := range c.Voice.Volume {
+		key := fmt.Sprintf("voice.volume[%d]", i)
+		t, err := time.Parse("15:04", st.From)
+		if err != nil || len(st.From) != 5 {
+			p = append(p, ConfigProblem{Key: key + ".from", Value: fmt.Sprintf("%q", st.From),
+				Want: `a time of day "HH:MM"`})
+			continue
+		}
+		if m := t.Hour()*60 + t.Minute(); m <= prev {
+			p = append(p, ConfigProblem{Key: key + ".from", Value: fmt.Sprintf("%q", st.From),
+				Want: "a time later than the step before"})
+		} else {
+			prev = m
+		}
+		if st.Volume < 0 || st.Volume > 1 {
+			p = append(p, ConfigProblem{Key: key + ".volume", Value: fmt.Sprintf("%q", fmt.Sprint(st.Volume)),
+				Want: "0 (silent) to 1 (full)"})
+		}
+	}
 	return p
 }
 

@@ -67,6 +67,10 @@ func TestParseConfigMistakes(t *testing.T) {
 		{"bad gpio line", goodKiosk + "[gpio]\npaper_low = \"pin 17\"\n", []string{`gpio.paper_low = "pin 17"`}},
 		{"bad orientation", goodKiosk + "[screen]\norientation = \"sideways\"\n", []string{`screen.orientation = "sideways"`}},
 		{"two problems at once", goodKiosk + "paper = 1\nbaud = 1\n", []string{"printer.baud", "printer.paper", "2 problem(s)"}},
+		{"volume step not a time", goodKiosk + "[voice]\nvolume = [{from = \"8am\", volume = 0.5}]\n", []string{`voice.volume[0].from = "8am"`, "HH:MM"}},
+		{"volume steps out of order", goodKiosk + "[voice]\nvolume = [{from = \"09:00\", volume = 1}, {from = \"08:00\", volume = 0.5}]\n", []string{`voice.volume[1].from = "08:00"`, "later"}},
+		{"volume above full", goodKiosk + "[voice]\nvolume = [{from = \"00:00\", volume = 3}]\n", []string{`voice.volume[0].volume = "3"`, "0 (silent) to 1"}},
+		{"misspelt volume key", goodKiosk + "[voice]\nvolume = [{from = \"00:00\", level = 0.5}]\n", []string{"voice.volume.level: unknown key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

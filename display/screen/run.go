@@ -114,9 +114,13 @@ func newWindow(a fyne.App, cfg *platform.Config, scr *Screen) fyne.Window {
 }
 
 // voiceOptions picks espeak-ng, aplay and the chime line; each one missing
-// is logged once, clearly, and the screen works without it.
+// is logged once, clearly, and the screen works without it. The volume
+// schedule is the config's, else the announcer's default.
 func voiceOptions(cfg *platform.Config, o RunOptions, log *slog.Logger) voice.Options {
 	vo := voice.Options{Log: o.Log, Sink: o.Sink}
+	for _, st := range cfg.Voice.Volume { // checked by platform.Config.Check
+		vo.Volume = append(vo.Volume, voice.VolumeStep{From: st.From, Volume: st.Volume})
+	}
 	if eng, err := voice.FindEspeak(); err != nil {
 		log.Warn("no speech engine", logging.KeyErr, err)
 	} else {

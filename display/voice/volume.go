@@ -18,10 +18,8 @@ type VolumeStep struct {
 type Schedule []VolumeStep
 
 // DefaultSchedule is quieter before opening, at lunch and after closing,
-// when the hall is nearly empty and staff work near the speakers.
-//
-// TODO: let the device config set the schedule; platform.Config has no
-// display section yet, so every display uses this one.
+// when the hall is nearly empty and staff work near the speakers. A device
+// file's [voice] volume steps replace it.
 var DefaultSchedule = Schedule{
 	{From: "00:00", Volume: 0.3},
 	{From: "08:00", Volume: 0.8},
