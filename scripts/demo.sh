@@ -19,6 +19,7 @@ center=127.0.0.1:8080
 export LANG=${LANG:-zh_CN.UTF-8}
 [ "$LANG" = C ] && export LANG=zh_CN.UTF-8 # fyne cannot parse the C locale
 rm -rf "$out" && mkdir -p "$out"/{dev,tickets,logs,center,kiosk,display,screens,voice}
+out=$(cd "$out" && pwd) # absolute: device files name ports and data dirs by it
 pids=()
 
 stop_all() {
@@ -71,11 +72,11 @@ provision() { # provision ROLE NAME DIR [flags...]
   local role=$1 name=$2 dir=$3; shift 3
   local code; code=$(bin/hallcenter enrol-code --data "$out/center" --role "$role" --name "$name" | awk '{print $1}')
   bin/hallkiosk provision --yes --config "$dir/device.toml" --role "$role" --name "$name" \
-    --center "http://$center" --code "$code" --data-dir "$PWD/$dir" "$@" >>"$out/logs/provision.log" 2>&1 ||
+    --center "http://$center" --code "$code" --data-dir "$dir" "$@" >>"$out/logs/provision.log" 2>&1 ||
     { echo "demo: provisioning $name failed; see $out/logs/provision.log"; exit 1; }
 }
-provision kiosk demo-kiosk-1 "$out/kiosk" --printer-port "$PWD/$out/dev/printer" \
-  --reader-port "$PWD/$out/dev/reader" --orientation portrait
+provision kiosk demo-kiosk-1 "$out/kiosk" --printer-port "$out/dev/printer" \
+  --reader-port "$out/dev/reader" --orientation portrait
 provision display demo-display-1 "$out/display" --orientation landscape
 # Windowed rather than fullscreen, so both fit on a developer's desktop.
 sed -i 's/^fullscreen = true/fullscreen = false/' "$out/kiosk/device.toml" "$out/display/device.toml"
