@@ -391,7 +391,13 @@ func (e *Engine) cancel(ctx context.Context, w *txn, h *Hall,
 // cancel_min_days_ahead after today.
 func checkCancel(h *Hall, now time.Time, b api.Booking) error {
 	if b.Status != api.BookingBooked {
-		return conflict(api.ErrCodeConflict, "booking is %s, not booked", b.Status)
+		// The citizen at a kiosk reads why: cancelling twice, or after use.
+		zh, en := "该预约已使用或已过期，无需取消", "This booking was already used or has expired."
+		if b.Status == api.BookingCancelled {
+			zh, en = "该预约已取消", "This booking is already cancelled."
+		}
+		return refuse(http.StatusConflict, api.ErrCodeConflict,
+			"R5: booking is "+b.Status+", not booked", zh, en)
 	}
 	today, _ := time.ParseInLocation(api.DayLayout, h.Day(now), h.Location())
 	last := today.AddDate(0, 0, h.Booking.CancelMinDaysAhead).Format(api.DayLayout)
@@ -497,10 +503,15 @@ func (e *Engine) sweepNoShows(ctx context.Context, w *txn, h *Hall) error {
 }
 
 // ClearNoShow applies R14: after force majeure a group leader clears a
-// no-show; it no longer counts towards R11.
+// no-show; it no longer counts towards R11. The reason is kept with the
+// booking (NoShowClearing), so a cleared record can be accounted for.
 func (e *Engine) ClearNoShow(ctx context.Context, req api.NoShowClearRequest) (api.Booking, error) {
-	if strings.TrimSpace(req.Reason) == "" {
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" {
 		return api.Booking{}, badRequest("clear no-show: give a reason")
+	}
+	if utf8.RuneCountInString(reason) > 200 {
+		return api.Booking{}, badRequest("clear no-show: reason at most 200 characters")
 	}
 	var b api.Booking
 	err := e.write(ctx, func(w *txn) error {
@@ -514,9 +525,34 @@ func (e *Engine) ClearNoShow(ctx context.Context, req api.NoShowClearRequest) (a
 			return conflict(api.ErrCodeConflict, "booking is %s, not a no-show", b.Status)
 		}
 		b.Status = api.BookingCleared
-		return setBookingStatus(ctx, w, b.ID, api.BookingCleared)
+		if err := setBookingStatus(ctx, w, b.ID, api.BookingCleared); err != nil {
+			return err
+		}
+		_, err = w.tx.ExecContext(ctx, `INSERT INTO noshow_clears (booking_id, reason, at)
+			VALUES (?, ?, ?)`, b.ID, reason, w.now.UnixNano())
+		if err != nil {
+			return fmt.Errorf("store clearing reason: %w", err)
+		}
+		return nil
 	})
 	return b, err
+}
+
+// NoShowClearing returns why and when a no-show was cleared (R14);
+// ErrNotFound if it was not.
+func (e *Engine) NoShowClearing(ctx context.Context, bookingID string) (string, time.Time,
+	error) {
+	var reason string
+	var at int64
+	err := e.rdb.QueryRowContext(ctx, `SELECT reason, at FROM noshow_clears
+		WHERE booking_id = ?`, bookingID).Scan(&reason, &at)
+	if err == sql.ErrNoRows {
+		return "", time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("read clearing: %w", err)
+	}
+	return reason, time.Unix(0, at), nil
 }
 
 // Sweep runs the timed rules now: R12 no-shows and R8 wait alerts. The

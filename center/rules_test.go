@@ -227,20 +227,33 @@ func TestR5_Cancellation(t *testing.T) {
 		{"on the day", "2026-12-03", at(3, 8, 0), idNumber(4), "", api.ErrCodeCancelLate},
 		{"wrong id number", "2026-12-04", at(3, 9, 0), idNumber(99), "", api.ErrCodeIdentity},
 		{"wrong name", "2026-12-04", at(3, 9, 0), "", "李四", api.ErrCodeIdentity},
+		{"cancelled already", "2026-12-04", at(3, 9, 0), idNumber(7), "", api.ErrCodeConflict},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := mk(t, tc.day, 1+i)
 			env.Clock.Set(tc.now)
+			var err error
+			if tc.want == api.ErrCodeConflict {
+				if b, err = env.Engine.CancelBooking(ctx, api.CancelRequest{Code: b.Code,
+					IDNumber: tc.idNumber}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			out, err := env.Engine.CancelBooking(ctx,
 				api.CancelRequest{Code: b.Code, IDNumber: tc.idNumber, Name: tc.who})
 			if got := code(err); got != tc.want {
 				t.Fatalf("got %q, want %q", got, tc.want)
 			}
+			// Every refusal has words for the citizen at the kiosk.
+			if r, ok := center.AsRefusal(err); ok && (r.Err.Citizen == nil ||
+				r.Err.Citizen.ZH == "" || r.Err.Citizen.EN == "") {
+				t.Fatalf("refusal %s has no citizen text", r.Err.Code)
+			}
 			if tc.want == "" && out.Status != api.BookingCancelled {
 				t.Fatalf("status %s", out.Status)
 			}
 			if tc.want != "" {
-				if got, _ := env.Engine.Booking(ctx, b.ID); got.Status != api.BookingBooked {
+				if got, _ := env.Engine.Booking(ctx, b.ID); got.Status != b.Status {
 					t.Fatalf("refused cancellation changed the booking to %s", got.Status)
 				}
 			}
@@ -513,6 +526,8 @@ func TestR14_ClearNoShow(t *testing.T) {
 		want string
 	}{
 		{api.NoShowClearRequest{BookingID: last.ID}, api.ErrCodeBadRequest}, // no reason
+		{api.NoShowClearRequest{BookingID: last.ID, Reason: strings.Repeat("雨", 201)},
+			api.ErrCodeBadRequest},
 		{api.NoShowClearRequest{BookingID: "nope-nope", Reason: "typhoon"}, api.ErrCodeNotFound},
 		{api.NoShowClearRequest{BookingID: last.ID, Reason: "typhoon signal"}, ""},
 		{api.NoShowClearRequest{BookingID: last.ID, Reason: "again"}, api.ErrCodeConflict},
@@ -523,6 +538,14 @@ func TestR14_ClearNoShow(t *testing.T) {
 	}
 	if until, _ := env.Engine.RestrictedUntil(ctx, idNumber(50)); until != "" {
 		t.Fatalf("restriction stays after clearing (until %s)", until)
+	}
+	// The leader's reason stays with the record; the refusals kept none.
+	reason, when, err := env.Engine.NoShowClearing(ctx, last.ID)
+	if err != nil || reason != "typhoon signal" || !when.Equal(env.Clock.Now()) {
+		t.Fatalf("clearing record: %q at %v, %v", reason, when, err)
+	}
+	if _, _, err := env.Engine.NoShowClearing(ctx, "nope-nope"); err == nil {
+		t.Fatal("a clearing record for an unknown booking")
 	}
 }
 
