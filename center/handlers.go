@@ -218,7 +218,11 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, _ Device) 
 	}
 	id, key := r.PathValue("id"), idemKey(r, req.Key)
 	var out api.Ticket
-	var err error
+	err := s.checkActingWindow(r, id, req.Window)
+	if err != nil {
+		s.reply(w, r, nil, err)
+		return
+	}
 	switch r.PathValue("action") {
 	case "missed":
 		out, err = s.eng.Missed(r.Context(), id, key)
@@ -232,4 +236,22 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request, _ Device) 
 		err = notFound(fmt.Sprintf("action %q", r.PathValue("action")))
 	}
 	s.reply(w, r, out, err)
+}
+
+// checkActingWindow refuses a window's action on a ticket another window
+// called, when the request names its window (as the staff console does for
+// its own users). Reinstating is the group leader's, for the whole hall.
+func (s *Server) checkActingWindow(r *http.Request, id string, window int) error {
+	if window == 0 || r.PathValue("action") == "reinstate" {
+		return nil
+	}
+	rec, err := s.eng.TicketRecordByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if rec.Window != window {
+		return &Refusal{Status: http.StatusForbidden, Err: api.Error{Code: api.ErrCodeForbidden,
+			Message: fmt.Sprintf("ticket %s is not at window %d", rec.Number, window)}}
+	}
+	return nil
 }

@@ -42,42 +42,62 @@ func NewServer(eng *Engine, adminToken string, log *slog.Logger) *Server {
 // Handler is the router. Paths use net/http method patterns.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("POST "+api.Prefix+"/enrol", s.enrol)
+	for _, rt := range s.routes() {
+		s.route(mux, rt.pattern, rt.roles, rt.h)
+	}
+	return mux
+}
+
+// routeSpec is one authenticated endpoint: its pattern, the roles that may
+// use it, and its handler. docs/center-api.md has an example of each
+// (TestDocsExampleEveryRoute) and TestRoleMatrix checks each gate.
+type routeSpec struct {
+	pattern string
+	roles   []string
+	h       deviceHandler
+}
+
+// routes lists the endpoints behind a token (all but /healthz and /enrol).
+func (s *Server) routes() []routeSpec {
 	all := []string{api.RoleKiosk, api.RoleDisplay, api.RoleConsole, roleAdmin}
+	devices := all[:3]
 	kiosk := []string{api.RoleKiosk}
+	kioskAdmin := []string{api.RoleKiosk, roleAdmin}
+	journal := []string{api.RoleKiosk, api.RoleDisplay}
 	staff := []string{api.RoleConsole, roleAdmin}
 	admin := []string{roleAdmin}
 	p := api.Prefix
-
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("POST "+p+"/enrol", s.enrol)
-	s.route(mux, "POST "+p+"/admin/enrol-codes", admin, s.enrolCode)
-	s.route(mux, "GET "+p+"/admin/devices", admin, s.devices)
-	s.route(mux, "POST "+p+"/admin/devices/{id}/revoke", admin, s.revoke)
-	s.route(mux, "POST "+p+"/admin/noshows/clear", admin, s.clearNoShow)
-	s.route(mux, "POST "+p+"/admin/notices", admin, s.addNotice)
-	s.route(mux, "GET "+p+"/admin/anomalies", admin, s.anomalies)
-	s.route(mux, "GET "+p+"/admin/alerts", admin, s.alerts)
-	s.route(mux, "GET "+p+"/hall", all, pull(s, s.eng.PullHall))
-	s.route(mux, "GET "+p+"/knowledge", all, s.pullKnowledgeNoted) // notes K3
-	s.route(mux, "POST "+p+"/knowledge/feedback", kiosk, s.knowledgeFeedback)
-	s.route(mux, "GET "+p+"/notices", all, pull(s, s.eng.PullNotices))
-	s.route(mux, "POST "+p+"/heartbeat", all[:3], s.heartbeat)
-	s.route(mux, "GET "+p+"/bookings", kiosk, pull(s, s.eng.PullBookings))
-	s.route(mux, "POST "+p+"/bookings", []string{api.RoleKiosk, roleAdmin}, s.book)
-	s.route(mux, "POST "+p+"/bookings/cancel", []string{api.RoleKiosk, roleAdmin}, s.cancel)
-	s.route(mux, "GET "+p+"/slots", []string{api.RoleKiosk, roleAdmin}, s.slots)
-	s.route(mux, "POST "+p+"/tickets", kiosk, s.issue)
-	s.route(mux, "GET "+p+"/tickets/{id}", []string{api.RoleKiosk, api.RoleConsole, roleAdmin},
-		s.ticket)
-	s.route(mux, "POST "+p+"/leases", kiosk, s.lease)
-	s.route(mux, "POST "+p+"/journal", []string{api.RoleKiosk, api.RoleDisplay}, s.journal)
-	s.route(mux, "GET "+p+"/reconcile", []string{api.RoleKiosk, api.RoleDisplay}, s.reconcile)
-	s.route(mux, "GET "+p+"/stream", all, s.stream)
-	s.route(mux, "GET "+p+"/stream/snapshot", all, s.snapshot)
-	s.route(mux, "POST "+p+"/windows/{n}/call-next", staff, s.windowAction)
-	s.route(mux, "POST "+p+"/windows/{n}/recall", staff, s.windowAction)
-	s.route(mux, "POST "+p+"/tickets/{id}/{action}", staff, s.ticketAction)
-	return mux
+	return []routeSpec{
+		{"POST " + p + "/admin/enrol-codes", admin, s.enrolCode},
+		{"GET " + p + "/admin/devices", admin, s.devices},
+		{"POST " + p + "/admin/devices/{id}/revoke", admin, s.revoke},
+		{"POST " + p + "/admin/noshows/clear", admin, s.clearNoShow},
+		{"POST " + p + "/admin/notices", admin, s.addNotice},
+		{"GET " + p + "/admin/anomalies", admin, s.anomalies},
+		{"GET " + p + "/admin/alerts", admin, s.alerts},
+		{"GET " + p + "/hall", all, pull(s, s.eng.PullHall)},
+		{"GET " + p + "/knowledge", all, s.pullKnowledgeNoted}, // notes K3
+		{"POST " + p + "/knowledge/feedback", kiosk, s.knowledgeFeedback},
+		{"GET " + p + "/notices", all, pull(s, s.eng.PullNotices)},
+		{"POST " + p + "/heartbeat", devices, s.heartbeat},
+		{"GET " + p + "/bookings", kiosk, pull(s, s.eng.PullBookings)},
+		{"POST " + p + "/bookings", kioskAdmin, s.book},
+		{"POST " + p + "/bookings/cancel", kioskAdmin, s.cancel},
+		{"GET " + p + "/slots", kioskAdmin, s.slots},
+		{"POST " + p + "/tickets", kiosk, s.issue},
+		{"GET " + p + "/tickets/{id}", []string{api.RoleKiosk, api.RoleConsole, roleAdmin},
+			s.ticket},
+		{"POST " + p + "/leases", kiosk, s.lease},
+		{"POST " + p + "/journal", journal, s.journal},
+		{"GET " + p + "/reconcile", journal, s.reconcile},
+		{"GET " + p + "/stream", all, s.stream},
+		{"GET " + p + "/stream/snapshot", all, s.snapshot},
+		{"POST " + p + "/windows/{n}/call-next", staff, s.windowAction},
+		{"POST " + p + "/windows/{n}/recall", staff, s.windowAction},
+		{"POST " + p + "/tickets/{id}/{action}", staff, s.ticketAction},
+	}
 }
 
 type deviceHandler func(w http.ResponseWriter, r *http.Request, dev Device)

@@ -227,3 +227,35 @@ func TestTransferKeepsIssueTime(t *testing.T) {
 		t.Fatalf("called %+v, %v; want %s in B", got, err, early.Number)
 	}
 }
+
+// TestActingWindowOnly: a staff action naming its window may not touch a
+// ticket another window called (S1); reinstating is the leader's, for any.
+func TestActingWindowOnly(t *testing.T) {
+	env := centertest.Start(t)
+	tk, _ := walkIn(env, "A")
+	console := env.Client(env.Enrol(api.RoleConsole, "w").Token)
+	if e := console.Do("POST", "/windows/1/call-next", api.CallRequest{}, nil); e != nil {
+		t.Fatal(e)
+	}
+	path := "/tickets/" + tk.ID + "/"
+	for _, tc := range []struct {
+		action string
+		body   api.TicketAction
+		status int
+	}{
+		{"finish", api.TicketAction{Window: 2, Rating: api.RatingGood}, 403},
+		{"transfer", api.TicketAction{Window: 2, Queue: "B"}, 403},
+		{"missed", api.TicketAction{Window: 2}, 403},
+		{"missed", api.TicketAction{Window: 1}, 200},
+		{"reinstate", api.TicketAction{Window: 7}, 200},
+	} {
+		st, e := console.DoStatus("POST", path+tc.action, tc.body, nil)
+		if st != tc.status {
+			t.Fatalf("%s as window %d: %d %+v, want %d", tc.action, tc.body.Window, st, e,
+				tc.status)
+		}
+	}
+	if got, _ := env.Engine.Ticket(ctx, tk.ID); got.Status != api.TicketWaiting {
+		t.Fatalf("ticket %s, want waiting again", got.Status)
+	}
+}

@@ -490,7 +490,10 @@ type TicketAction struct {
 	Queue   string `json:"queue,omitempty"`   // transfer target
 	Rating  string `json:"rating,omitempty"`  // finish: good, fair, bad (R15)
 	Comment string `json:"comment,omitempty"` // finish: optional
-	Window  int    `json:"window,omitempty"`  // reinstate/transfer: acting window
+	// Window, when set, is the acting window: missed, transfer and finish
+	// are refused (403) for a ticket another window called. Reinstate
+	// ignores it (the group leader acts for the whole hall).
+	Window int `json:"window,omitempty"`
 }
 
 // Ratings (R15).
