@@ -313,8 +313,10 @@ func (s *searcher) inOthers(r row) (rankedHit, bool) {
 	if pos := dn.index(s.q, 0); pos >= 0 {
 		return r.span(TierOther, FieldDepartment, r.dept, 0, pos, len(s.q)), true
 	}
-	if from, to, ok := matchPinyin(dn, string(s.q)); ok && isASCIIWord(s.q) {
-		return r.span(TierOther, FieldDepartment, r.dept, 0, from, to-from), true
+	if isASCIIWord(s.q) {
+		if from, to, ok := matchPinyin(dn, string(s.q)); ok {
+			return r.span(TierOther, FieldDepartment, r.dept, 0, from, to-from), true
+		}
 	}
 	for i, it := range r.items {
 		if pos := normalize(it.Text).index(s.q, 0); pos >= 0 {
@@ -429,36 +431,54 @@ func (r row) hit(t Tier, field, text string, order, pos int, spans []Span) ranke
 // joined, the last one possibly cut short ("yingyezh"). It returns the
 // run as character positions [from, to).
 func matchPinyin(n norm, q string) (from, to int, ok bool) {
+	ini, full := map[spellAt]int{}, map[spellAt]int{}
 	for i := range n.runes {
-		if j, ok := spellFrom(n, i, q, true); ok {
+		if j, ok := spellFrom(n, i, q, true, ini); ok {
 			return i, j, true
 		}
-		if j, ok := spellFrom(n, i, q, false); ok {
+		if j, ok := spellFrom(n, i, q, false, full); ok {
 			return i, j, true
 		}
 	}
 	return 0, 0, false
 }
 
+// spellAt is a state of the match: character i of the name with rest bytes
+// of the query still to spell.
+type spellAt struct{ i, rest int }
+
 // spellFrom matches q against the readings of the characters from i on.
-func spellFrom(n norm, i int, q string, initial bool) (int, bool) {
+// Several readings of one character can fit the same keys (和 reads he, hu
+// and huo: three "h" initials), so the search branches; memo keeps the
+// outcome of each state (the end position, or -1), so a name of such
+// characters costs its length times the query's, not three to the power
+// of its length.
+func spellFrom(n norm, i int, q string, initial bool, memo map[spellAt]int) (int, bool) {
 	if q == "" {
 		return i, true
 	}
 	if i >= len(n.runes) {
 		return 0, false
 	}
+	at := spellAt{i, len(q)}
+	if j, ok := memo[at]; ok {
+		return j, j >= 0
+	}
+	j := -1
 	for _, r := range readings(n.runes[i]) {
 		if initial {
 			r = r[:1]
 		}
 		if strings.HasPrefix(q, r) {
-			if j, ok := spellFrom(n, i+1, q[len(r):], initial); ok {
-				return j, true
+			if end, ok := spellFrom(n, i+1, q[len(r):], initial, memo); ok {
+				j = end
+				break
 			}
 		} else if !initial && strings.HasPrefix(r, q) {
-			return i + 1, true
+			j = i + 1
+			break
 		}
 	}
-	return 0, false
+	memo[at] = j
+	return j, j >= 0
 }

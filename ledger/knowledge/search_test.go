@@ -219,3 +219,22 @@ func TestSearchFirstLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchPinyinManyReadings: a name of characters with several readings
+// that share an initial (和: he, hu, huo) and a query that fails only at its
+// last key must be settled quickly (G8: no input stalls the kiosk). Without
+// remembering tried states this took 3^30 steps and never returned.
+func TestMatchPinyinManyReadings(t *testing.T) {
+	name := normalize(strings.Repeat("和", 30))
+	for _, q := range []string{strings.Repeat("h", 30) + "q", strings.Repeat("hu", 19) + "q"} {
+		if _, _, ok := matchPinyin(name, q); ok {
+			t.Errorf("%s matched", q)
+		}
+	}
+	if from, to, ok := matchPinyin(name, strings.Repeat("h", 30)); !ok || from != 0 || to != 30 {
+		t.Errorf("30 initials: %d-%d %v", from, to, ok)
+	}
+	if _, to, ok := matchPinyin(name, "huohuhe"); !ok || to != 3 {
+		t.Errorf("full readings: to %d %v", to, ok)
+	}
+}
