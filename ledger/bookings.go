@@ -14,6 +14,11 @@ import (
 // the kiosk lets the citizen choose (FindBookings) and checks in by code.
 var ErrSeveralBookings = errors.New("ledger: several bookings match; choose one")
 
+// errTaken means the booking was checked in between its lookup and the
+// ticket's transaction (by another process on the same file); the
+// transaction is rolled back and the first ticket returned instead.
+var errTaken = errors.New("ledger: booking checked in meanwhile")
+
 // Booking is a cached booking. It holds no ID number and no full name (G6):
 // IDHash is api.KeyedIDHash of the number under the hall key, and
 // NameMasked keeps only the first character.
@@ -110,19 +115,49 @@ func (l *Ledger) CheckIn(ctx context.Context, req CheckInRequest) (Ticket, error
 	if req.Key == "" {
 		return Ticket{}, fmt.Errorf("%w: missing idempotency key", ErrBadRequest)
 	}
+	l.checkIn.Lock()
+	defer l.checkIn.Unlock()
 	b, err := l.oneBooking(ctx, req)
 	if err != nil {
 		return Ticket{}, err
 	}
-	if b.Status == api.BookingCheckedIn && b.TicketID != "" {
-		if t, ok, err := l.ticketByID(ctx, b.TicketID); err != nil || ok {
-			return t, err
-		}
+	if t, ok, err := l.firstTicket(ctx, b); err != nil || ok {
+		return t, err
 	}
 	if err := l.checkPickup(ctx, b); err != nil {
 		return Ticket{}, err
 	}
-	return l.checkInIssue(ctx, req.Key, b)
+	t, err := l.checkInIssue(ctx, req.Key, b)
+	if errors.Is(err, errTaken) {
+		if b, err = l.bookingByCode(ctx, b.Code); err != nil {
+			return Ticket{}, err
+		}
+		if t, ok, err := l.firstTicket(ctx, b); err != nil || ok {
+			return t, err
+		}
+		return Ticket{}, fmt.Errorf("%w: booking is %s", ErrNoBooking, b.Status)
+	}
+	return t, err
+}
+
+// firstTicket returns the ticket of a booking checked in on this device.
+func (l *Ledger) firstTicket(ctx context.Context, b Booking) (Ticket, bool, error) {
+	if b.Status != api.BookingCheckedIn || b.TicketID == "" {
+		return Ticket{}, false, nil
+	}
+	return l.ticketByID(ctx, b.TicketID)
+}
+
+// bookingByCode reads a booking of today again from the writer's view.
+func (l *Ledger) bookingByCode(ctx context.Context, code string) (Booking, error) {
+	bs, err := l.findBookings(ctx, l.w, l.Now().Format(dayFormat), code, "")
+	if err != nil {
+		return Booking{}, err
+	}
+	if len(bs) == 0 {
+		return Booking{}, ErrNoBooking
+	}
+	return bs[0], nil
 }
 
 // oneBooking finds exactly one open booking for today.
@@ -236,14 +271,20 @@ type CheckedInPayload struct {
 	TicketID    string `json:"ticket_id"`
 }
 
-// markCheckedIn records the check-in inside the ticket's transaction.
+// markCheckedIn records the check-in inside the ticket's transaction. The
+// booking must still be open: that is the last guard against two tickets
+// for one booking when two processes share the file.
 func (l *Ledger) markCheckedIn(ctx context.Context, tx *sql.Tx, code, ticketID string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = ?, ticket_id = ?
-		WHERE code = ?`, api.BookingCheckedIn, ticketID, code); err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE bookings SET status = ?, ticket_id = ?
+		WHERE code = ? AND status = ?`, api.BookingCheckedIn, ticketID, code, api.BookingBooked)
+	if err != nil {
 		return fmt.Errorf("ledger: check in: %w", err)
 	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errTaken
+	}
 	p := CheckedInPayload{BookingCode: code, TicketID: ticketID}
-	_, err := l.append(ctx, tx, KindCheckedIn, p)
+	_, err = l.append(ctx, tx, KindCheckedIn, p)
 	return err
 }
 

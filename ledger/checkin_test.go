@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,4 +242,47 @@ func TestCitizenText(t *testing.T) {
 	if _, ok := Citizen(ErrCorrupt); ok {
 		t.Error("internal error shown to the citizen")
 	}
+}
+
+// TestCheckInConcurrent: G5, check-ins of one booking at once (a card read
+// twice while the first check-in runs, or a second process on the same
+// file) yield one ticket, which every caller gets.
+func TestCheckInConcurrent(t *testing.T) {
+	a, clk := newLedger(t)
+	seedBookings(t, a)
+	lease(t, a, "LA", "A", 1, 50)
+	b, err := Open(a.Path(), Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	ids := make(chan string, 8)
+	for _, l := range []*Ledger{a, a, a, a, b, b, b, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk, err := l.CheckIn(ctx, CheckInRequest{Key: NewKey(), Code: "100001"})
+			if err != nil {
+				t.Error(err)
+			}
+			ids <- tk.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	ts, _ := a.Tickets(ctx, a.Today())
+	if len(ts) != 1 {
+		t.Fatalf("%d tickets for one booking", len(ts))
+	}
+	for id := range ids {
+		if id != ts[0].ID {
+			t.Fatalf("a caller got ticket %q, the booking's is %s", id, ts[0].ID)
+		}
+	}
+	if n, _ := a.Reserve(ctx, "A", a.Today()); n != 49 {
+		t.Fatalf("reserve %d, want 49: a rolled-back check-in kept its number", n)
+	}
+	mustVerify(t, a)
 }

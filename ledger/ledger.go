@@ -117,6 +117,12 @@ type Ledger struct {
 
 	search *knowledge.Index // over r, statements prepared once
 
+	// checkIn serialises check-ins: a booking's status is read before
+	// the ticket's transaction (an online check-in asks the center in
+	// between), so two check-ins of one booking at once must not both find
+	// it open (G5).
+	checkIn sync.Mutex
+
 	mu     sync.Mutex
 	offset time.Duration // center time minus device time, when known
 	online centerBox     // the center to issue through; nil when offline
