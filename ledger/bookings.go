@@ -38,6 +38,10 @@ type Booking struct {
 // check-in or voiding done here while offline is kept until the center
 // reports a final state of its own, so a pull that raced the journal push
 // cannot reopen a booking that already has a ticket.
+//
+// Whatever the center sends, the cache holds no more than G6 allows: names
+// are masked again (masking is idempotent, "张**" stays as it is) and an
+// ID number sent where its keyed hash belongs is dropped.
 func (l *Ledger) SaveBookings(ctx context.Context, bs []api.BookingView) error {
 	if l.opts.ReadOnly {
 		return ErrReadOnly
@@ -48,7 +52,12 @@ func (l *Ledger) SaveBookings(ctx context.Context, bs []api.BookingView) error {
 	}
 	defer tx.Rollback()
 	now := l.Now().Format(timeFormat)
+	bare := 0
 	for _, b := range bs {
+		name, hash := api.MaskName(b.NameMasked), b.IDHash
+		if looksLikeIDNumber(hash) {
+			hash, bare = "", bare+1
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO bookings (code, id_hash, masked_name,
 			queue, matter_code, day, period_start, period_end, status, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -59,12 +68,35 @@ func (l *Ledger) SaveBookings(ctx context.Context, bs []api.BookingView) error {
 			status = CASE WHEN excluded.status = 'booked' THEN bookings.status
 				ELSE excluded.status END,
 			updated_at = excluded.updated_at`,
-			b.Code, b.IDHash, b.NameMasked, b.Queue, b.Matter, b.Day, b.Start, b.End,
+			b.Code, hash, name, b.Queue, b.Matter, b.Day, b.Start, b.End,
 			b.Status, now); err != nil {
 			return fmt.Errorf("ledger: save booking: %w", err)
 		}
 	}
+	if bare > 0 {
+		// The count only: the value is what must not reach a log.
+		l.log.Warn("bookings pulled with an ID number instead of its hash; dropped",
+			"count", bare)
+	}
 	return tx.Commit()
+}
+
+// looksLikeIDNumber reports whether s is a bare resident ID number (18
+// characters, the last a digit or X, or the old 15 digits) rather than a
+// keyed hash of one.
+func looksLikeIDNumber(s string) bool {
+	s = api.NormalizeID(s)
+	if len(s) != 18 && len(s) != 15 {
+		return false
+	}
+	for i, c := range s {
+		if c < '0' || c > '9' {
+			if c != 'X' || i != 17 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // FindBookings returns today's cached bookings for a booking code or an ID

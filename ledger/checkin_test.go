@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"hallkiosk/center/api"
+	"hallkiosk/platform/clock"
 )
 
 // hashOf stands in for the kiosk's keyed hash of an ID card it read.
@@ -285,4 +287,83 @@ func TestCheckInConcurrent(t *testing.T) {
 		t.Fatalf("reserve %d, want 49: a rolled-back check-in kept its number", n)
 	}
 	mustVerify(t, a)
+}
+
+// TestSaveBookingsPrivate: G6 on the way in: a name that arrives unmasked
+// is masked, and an ID number sent in place of its keyed hash is not kept.
+func TestSaveBookingsPrivate(t *testing.T) {
+	l, _ := newLedger(t)
+	ctx := context.Background()
+	id := idNumber("31011719800101123")
+	err := l.SaveBookings(ctx, []api.BookingView{
+		{Code: "300001", Queue: "A", Day: "2026-12-03", Start: "09:00", End: "09:30",
+			Status: api.BookingBooked, IDHash: id, NameMasked: "张三丰"},
+		{Code: "300002", Queue: "A", Day: "2026-12-03", Start: "09:00", End: "09:30",
+			Status: api.BookingBooked, IDHash: id[:15], NameMasked: "李*"},
+		{Code: "300003", Queue: "A", Day: "2026-12-03", Start: "09:00", End: "09:30",
+			Status: api.BookingBooked, IDHash: hashOf, NameMasked: "王"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{"300001": {"", "张**"}, "300002": {"", "李*"},
+		"300003": {hashOf, "*"}}
+	for code, w := range want {
+		bs, err := l.FindBookings(ctx, code, "")
+		if err != nil || len(bs) != 1 {
+			t.Fatalf("%s: %v, %v", code, bs, err)
+		}
+		if bs[0].IDHash != w[0] || bs[0].NameMasked != w[1] {
+			t.Errorf("%s cached as hash %q name %q, want %q %q", code, bs[0].IDHash,
+				bs[0].NameMasked, w[0], w[1])
+		}
+	}
+	if looksLikeIDNumber(hashOf) || !looksLikeIDNumber("11010519491231002x") {
+		t.Error("looksLikeIDNumber")
+	}
+}
+
+// downCenter is a center that cannot be reached: every round fails at its
+// first request, the heartbeat.
+type downCenter struct{ Center }
+
+func (downCenter) Heartbeat(context.Context, api.Heartbeat) (api.HeartbeatAck, error) {
+	return api.HeartbeatAck{}, fmt.Errorf("%w: connect: network is unreachable", ErrUnreachable)
+}
+
+// TestSyncPurgesOffline: G6, a kiosk cut off from the center still forgets
+// personal data after the configured number of days: the sync round purges
+// before it tries the link.
+func TestSyncPurgesOffline(t *testing.T) {
+	clk := clock.NewFake(thursday0900)
+	l, err := Open(filepath.Join(t.TempDir(), "ledger.db"), Options{Clock: clk,
+		PurgeAfterDays: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	seedBookings(t, l)
+	s := NewSyncer(l, downCenter{}, SyncOptions{Clock: clk})
+	ctx := context.Background()
+	personal := func() int {
+		var n int
+		l.r.QueryRowContext(ctx, `SELECT count(*) FROM bookings WHERE id_hash != ''
+			OR masked_name != ''`).Scan(&n)
+		return n
+	}
+	for _, tc := range []struct {
+		days, left int
+	}{{2, 4}, {3, 1}, {4, 0}} {
+		clk.Set(thursday0900.AddDate(0, 0, tc.days))
+		if err := s.SyncOnce(ctx); !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("round: %v", err)
+		}
+		if n := personal(); n != tc.left {
+			t.Fatalf("%d days on: %d bookings keep personal data, want %d", tc.days, n,
+				tc.left)
+		}
+	}
+	if s.State().Online {
+		t.Fatal("online")
+	}
 }
