@@ -293,6 +293,11 @@ func (c *Config) checkCenter() []ConfigProblem {
 	return nil
 }
 
+// ValidGPIOLine reports whether spec is a line as the [gpio] table takes
+// it: a kernel line name or gpiochipN:OFFSET, "!" in front when active-low.
+// Provisioning checks each answer with it before going on.
+func ValidGPIOLine(spec string) bool { return gpioLineRE.MatchString(spec) }
+
 func isLoopbackHost(h string) bool {
 	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
 }

@@ -160,12 +160,52 @@ func TestProvisionPinsTheCentersCertificate(t *testing.T) {
 	}
 
 	// Interactive: everything asked, the fingerprint confirmed.
-	in := strings.Join([]string{"kiosk", "kiosk-1", tlsSrv.URL, code, "yes"}, "\n") + "\n"
+	// Enter takes the offered orientation, "none" for the three GPIO
+	// lines and the first printer and reader found.
+	in := strings.Join([]string{"kiosk", "kiosk-1", tlsSrv.URL, "", "", "", "", code,
+		"", "", "yes"}, "\n") + "\n"
 	cfg, err := r.provisioner(in).Run(context.Background(), Answers{DataDir: r.dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Center.Fingerprint != fp {
 		t.Fatalf("pinned %q, want %q", cfg.Center.Fingerprint, fp)
+	}
+}
+
+// Re-provisioning a working device with a wrong code, or with the center
+// out of reach, leaves its config, token and ledger exactly as they were.
+func TestReprovisionFailureKeepsTheWorkingDevice(t *testing.T) {
+	r := newRig(t)
+	if _, err := r.provisioner("").Run(context.Background(), r.answers(r.code(t, "kiosk"))); err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(r.dataDir, "ledger.db")
+	os.WriteFile(ledger, []byte("tickets"), 0o600)
+	files := []string{r.cfgPath, filepath.Join(r.dataDir, platform.TokenFile),
+		filepath.Join(r.dataDir, platform.HallKeyFile), ledger}
+	before := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = string(b)
+	}
+	for _, edit := range []func(a *Answers){
+		func(a *Answers) { a.Code = "not-a-code" },
+		func(a *Answers) { a.CenterURL = "http://127.0.0.1:1" },
+	} {
+		a := r.answers("")
+		a.DeviceName, a.Orientation = "kiosk-2", "landscape"
+		edit(&a)
+		if _, err := r.provisioner("").Run(context.Background(), a); err == nil {
+			t.Fatal("re-provisioning succeeded without a valid code and center")
+		}
+		for _, f := range files {
+			if b, _ := os.ReadFile(f); string(b) != before[f] {
+				t.Errorf("%s changed by a failed re-provisioning", filepath.Base(f))
+			}
+		}
 	}
 }

@@ -1,5 +1,6 @@
-// Package ptytest gives tests a pseudo-terminal pair whose slave path the
-// product opens through platform.OpenSerial, as it would a real port.
+// Package ptytest gives tests pseudo-terminals: a raw pair whose slave path
+// the product opens through platform.OpenSerial, as it would a real port
+// (New), and a cooked terminal a technician types at (Term).
 package ptytest
 
 import (
