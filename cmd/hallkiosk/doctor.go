@@ -2,7 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"strings"
 
 	"hallkiosk/internal/cli"
 	"hallkiosk/platform"
@@ -24,8 +25,10 @@ func runDoctor(ctx context.Context, env *cli.Env) error {
 		return err
 	}
 	d := &doctor.Doctor{ConfigPath: *cfgPath}
-	if !doctor.Print(env.Stdout, d.Run(ctx)) {
-		return errors.New("some checks failed (see the lines marked FAIL)")
+	results := d.Run(ctx)
+	if !doctor.Print(env.Stdout, results) {
+		return fmt.Errorf("failed: %s (each FAIL line says the fix)",
+			strings.Join(doctor.Failed(results), ", "))
 	}
 	return nil
 }

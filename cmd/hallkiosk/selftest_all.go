@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,7 +27,8 @@ func init() {
 }
 
 func runSelftestAll(ctx context.Context, env *cli.Env) error {
-	fs := cli.Flags(env, "selftest all", "hallkiosk selftest all [--config FILE] [--card-wait 5s] [--no-screen]")
+	fs := cli.Flags(env, "selftest all",
+		"hallkiosk selftest all [--config FILE] [--card-wait 5s] [--no-screen]")
 	cfgPath := fs.String("config", platform.DefaultConfigPath, "device config file")
 	cardWait := fs.Duration("card-wait", 5*time.Second, "how long to wait for a card on the reader")
 	noScreen := fs.Bool("no-screen", false, "skip the screen test pattern")
@@ -40,15 +43,17 @@ func runSelftestAll(ctx context.Context, env *cli.Env) error {
 	if !*noScreen {
 		st.Screen = func(ctx context.Context) error { return showPattern(ctx, cfg) }
 	}
-	if !ops.PrintTable(env.Stdout, st.Run(ctx)) {
-		return errors.New("some parts failed (see the lines marked FAIL)")
+	results := st.Run(ctx)
+	if !ops.PrintTable(env.Stdout, results) {
+		return fmt.Errorf("failed: %s (see the table)", strings.Join(ops.FailedParts(results), ", "))
 	}
 	return nil
 }
 
 // showPattern puts the colour bars on the real screen for two seconds, then
-// reads the screen back from the X server and checks every bar. It runs fyne's loop on
-// the calling goroutine, which is the main one, as the GL driver requires.
+// reads the screen back from the X server and checks every bar. It runs
+// fyne's loop on the calling goroutine, which is the main one, as the GL
+// driver requires.
 func showPattern(ctx context.Context, cfg *platform.Config) error {
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return errors.New("no display (DISPLAY is not set); start the kiosk session first")

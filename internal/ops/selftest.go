@@ -83,6 +83,17 @@ func PrintTable(w io.Writer, rs []CheckResult) bool {
 	return ok
 }
 
+// FailedParts names the parts that failed, in order, for the exit message.
+func FailedParts(rs []CheckResult) []string {
+	var parts []string
+	for _, r := range rs {
+		if r.Status == Failed {
+			parts = append(parts, r.Part)
+		}
+	}
+	return parts
+}
+
 func result(part string, err error, detail string) CheckResult {
 	if err != nil {
 		return CheckResult{part, Failed, err.Error()}

@@ -84,6 +84,9 @@ func TestSelfTestAllNamesTheFailingPart(t *testing.T) {
 			t.Errorf("%s: %s (%s), want %s", part, p[part].Status, p[part].Detail, want)
 		}
 	}
+	if got := strings.Join(FailedParts(res), ","); got != "printer,center,display" {
+		t.Errorf("the exit message would name %q, want printer,center,display", got)
+	}
 	if !strings.Contains(p["printer"].Detail, "paper") {
 		t.Errorf("printer failure does not say paper: %q", p["printer"].Detail)
 	}

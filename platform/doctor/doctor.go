@@ -111,6 +111,17 @@ func Print(w io.Writer, results []Result) bool {
 	return ok
 }
 
+// Failed names the checks that failed, in order, for the exit message.
+func Failed(results []Result) []string {
+	var names []string
+	for _, r := range results {
+		if r.Status == Fail {
+			names = append(names, r.Name)
+		}
+	}
+	return names
+}
+
 func (d *Doctor) checkConfig(context.Context) Result {
 	r := Result{Name: "config"}
 	cfg, err := platform.LoadConfig(d.ConfigPath)

@@ -113,13 +113,18 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 			d, dir := healthy(t)
 			tt.break_(d, dir)
 			var failed []Result
-			for _, r := range d.Run(context.Background()) {
+			results := d.Run(context.Background())
+			for _, r := range results {
 				if r.Status == Fail {
 					failed = append(failed, r)
 				}
 			}
 			if len(failed) == 0 || failed[0].Name != tt.check {
 				t.Fatalf("failed checks %+v, want %s first", failed, tt.check)
+			}
+			// The exit message names the failed checks.
+			if names := Failed(results); len(names) != len(failed) || names[0] != tt.check {
+				t.Fatalf("Failed named %v, want %s first of %d", names, tt.check, len(failed))
 			}
 			if !strings.Contains(failed[0].Fix, tt.fix) {
 				t.Fatalf("fix %q does not mention %q", failed[0].Fix, tt.fix)
