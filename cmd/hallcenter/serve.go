@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"hallkiosk/center/console"
 	"hallkiosk/center/demo"
 	"hallkiosk/internal/cli"
+	"hallkiosk/platform/systemd"
 )
 
 func init() {
@@ -24,7 +28,8 @@ func runServe(ctx context.Context, env *cli.Env) error {
 		"hallcenter serve --data DIR --listen ADDR [--tls-cert F --tls-key F] "+
 			"[--demo [--demo-time T]]")
 	data := fs.String("data", "", "data directory (center.db, admin.token); required")
-	listen := fs.String("listen", "127.0.0.1:8440", "address to listen on; plain HTTP only on loopback")
+	listen := fs.String("listen", "127.0.0.1:8440",
+		"address to listen on; plain HTTP only on loopback")
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	tokenFile := fs.String("admin-token-file", "", "admin token file (default DATA/admin.token)")
@@ -72,8 +77,49 @@ func runServe(ctx context.Context, env *cli.Env) error {
 	}
 	defer closeCon()
 	srv := center.NewServer(eng, token, env.Log)
+	// Under systemd (Type=notify, WatchdogSec) the center reports ready once
+	// it listens, and keeps the watchdog fed while it answers its own
+	// /healthz; outside systemd the watchdog returns at once.
+	ready := func(addr string) {
+		wd := &systemd.Watchdog{Alive: healthProbe(addr, *cert != ""), Log: env.Log}
+		go wd.Run(ctx)
+	}
 	return srv.ListenAndServe(ctx, center.ServeOptions{Listen: *listen, CertFile: *cert,
-		KeyFile: *key, Console: con.Handler()})
+		KeyFile: *key, Console: con.Handler(), Ready: ready})
+}
+
+// healthProbe asks the center's /healthz through the socket it serves on,
+// so a center whose HTTP side is wedged stops feeding the watchdog. Over
+// TLS the certificate is not checked: the probe talks to its own process
+// and sends nothing secret.
+func healthProbe(addr string, useTLS bool) func(context.Context) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1" // listening on every address: ask over loopback
+		}
+		addr = net.JoinHostPort(host, port)
+	}
+	scheme := "http"
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if useTLS {
+		scheme = "https"
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
+	}
+	client := &http.Client{Transport: tr}
+	url := scheme + "://" + addr + "/healthz"
+	return func(ctx context.Context) bool {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return false
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}
 }
 
 // openConsole opens DATA/console.db and the staff console; accounts come

@@ -1,4 +1,7 @@
-package platform
+// Package systemd speaks the service manager's notify protocol: READY=1
+// when a service is up and WATCHDOG=1 while it is healthy. It stands apart
+// from package platform so the center links it without the device drivers.
+package systemd
 
 import (
 	"context"
@@ -6,15 +9,17 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
+
+	"hallkiosk/platform/logging"
 )
 
 // Watchdog tells systemd the service is up (READY=1) and keeps its
-// watchdog fed while alive reports true. The units ship with WatchdogSec,
-// so a kiosk whose UI loop is stuck stops feeding it and is restarted,
-// instead of showing a frozen screen to the hall.
+// watchdog fed while Alive reports true. A unit with Type=notify waits for
+// READY=1, and with WatchdogSec restarts a service that stops feeding it:
+// a center whose HTTP side is wedged, a kiosk whose UI loop is stuck.
 type Watchdog struct {
-	// Alive is asked before each ping; nil means always alive. The kiosk
-	// passes a probe that round-trips through the UI thread.
+	// Alive is asked before each ping, with a quarter of the watchdog
+	// interval to answer; nil means always alive.
 	Alive func(ctx context.Context) bool
 	Log   *slog.Logger
 }
@@ -24,7 +29,7 @@ type Watchdog struct {
 func (w *Watchdog) Run(ctx context.Context) {
 	sent, err := daemon.SdNotify(false, daemon.SdNotifyReady)
 	if err != nil && w.Log != nil {
-		w.Log.Warn("sd_notify READY failed", "err", err)
+		w.Log.Warn("sd_notify READY failed", logging.KeyErr, err)
 	}
 	if !sent {
 		return
