@@ -144,8 +144,14 @@ func (d *Driver) askPrinter() (Status, error) {
 		r[n] = b
 	}
 	if r[statusOffline]&0x40 != 0 {
+		// Which error is a detail: a printer in error also reports itself
+		// offline (DLE EOT 1), which stops printing. A reply that comes
+		// late must not answer the next request.
 		b, err := d.query(statusError)
-		if err != nil && !errors.Is(err, errNoAnswer) {
+		switch {
+		case errors.Is(err, errNoAnswer):
+			d.drain = true
+		case err != nil:
 			return Status{}, err
 		}
 		r[statusError] = b

@@ -19,6 +19,10 @@ type playback struct {
 	steps   []step
 	i       int
 	pending []byte
+	// lateReply holds, by step index, a reply that lands only after the
+	// driver has given up waiting for it (one read timed out).
+	lateReply map[int][]byte
+	late      []byte
 }
 
 type step struct{ want, reply []byte }
@@ -33,12 +37,14 @@ func (p *playback) Write(b []byte) (int, error) {
 		p.t.Fatalf("step %d: wrote % x, want % x", p.i, b, s.want)
 	}
 	p.pending = append(p.pending, p.steps[p.i].reply...)
+	p.late = p.lateReply[p.i]
 	p.i++
 	return len(b), nil
 }
 
 func (p *playback) ReadTimeout(b []byte, _ time.Duration) (int, error) {
 	if len(p.pending) == 0 {
+		p.pending, p.late = p.late, nil
 		return 0, platform.ErrTimeout
 	}
 	n := copy(b, p.pending)
@@ -51,7 +57,7 @@ func (p *playback) String() string { return "playback" }
 
 func (p *playback) done() {
 	p.t.Helper()
-	if p.i != len(p.steps) || len(p.pending) != 0 {
+	if p.i != len(p.steps) || len(p.pending) != 0 || len(p.late) != 0 {
 		p.t.Errorf("played %d of %d steps, %d reply bytes unread", p.i, len(p.steps), len(p.pending))
 	}
 }
@@ -93,6 +99,28 @@ func TestStatusReplies(t *testing.T) {
 			pb.done()
 		})
 	}
+}
+
+// TestLateErrorReply: the printer reports an error but answers DLE EOT 3
+// only after the driver stopped waiting. The late byte is a valid status
+// byte, so unless it is discarded it would answer the next DLE EOT 1 and
+// misreport the printer (G8: bad input changes nothing).
+func TestLateErrorReply(t *testing.T) {
+	pb := &playback{t: t, steps: []step{
+		{dleEOT(1), []byte{0x1a}}, {dleEOT(2), []byte{0x52}}, {dleEOT(4), []byte{0x12}},
+		{dleEOT(3), nil},
+		{dleEOT(1), []byte{0x12}}, {dleEOT(2), []byte{0x12}}, {dleEOT(4), []byte{0x1e}},
+	}, lateReply: map[int][]byte{3: {0x1a}}}
+	d := printer.New(pb, printer.Options{Log: quiet})
+	st, err := d.Status(context.Background())
+	if err != nil || st != (printer.Status{Offline: true}) {
+		t.Fatalf("error without DLE EOT 3: %+v, %v", st, err)
+	}
+	st, err = d.Status(context.Background())
+	if err != nil || st != (printer.Status{PaperNearEnd: true}) {
+		t.Errorf("after the late reply: %+v, %v; want paper near end only", st, err)
+	}
+	pb.done()
 }
 
 func TestFirmwareGarbage(t *testing.T) {
