@@ -65,7 +65,7 @@ func TestStatusMatrix(t *testing.T) {
 }
 
 // TestStatusGarbage: a printer answering bytes that are not status bytes is
-// an error, never "ready".
+// an error, never "ready", and gets no job (G8).
 func TestStatusGarbage(t *testing.T) {
 	r := newRig(t, rigOpts{})
 	r.dev.SetState(printertest.State{Garbage: true})
@@ -113,6 +113,9 @@ func TestRoundTrip(t *testing.T) {
 			}
 			png := filepath.Join(out, fmt.Sprintf("%04d.png", len(pages)))
 			checkPNG(t, png, p.Dots())
+			if name == "walkin" || name == "booking" {
+				checkNumberInk(t, rend, page, fmt.Sprintf("%s-%d", name, p))
+			}
 			keepPNG(t, png, fmt.Sprintf("%s-%d.png", name, p))
 		}
 		if errs := r.dev.Errors(); len(errs) > 0 {
@@ -162,6 +165,41 @@ func checkPNG(t *testing.T, path string, dots int) {
 	if black < 1000 {
 		t.Errorf("%s: only %d black dots", path, black)
 	}
+}
+
+// checkNumberInk renders the ticket number's line on its own and measures
+// the ink from its top row to its bottom row: a citizen must read the
+// number across the hall, which takes at least 8 mm, 64 dots at 203 dpi.
+// The cell height alone (96 dots at x4) would also pass at x3, whose digits
+// stand only about 48 dots tall.
+func checkNumberInk(t *testing.T, rend *printertest.Renderer, page *printertest.Page,
+	name string) {
+	t.Helper()
+	for _, it := range page.Items {
+		if it.Kind != printertest.ItemText || len(it.Glyphs) == 0 || it.Glyphs[0].H < 2 ||
+			!strings.ContainsAny(it.Text(), "0123456789") {
+			continue
+		}
+		img := rend.Render(&printertest.Page{Items: []printertest.Item{it}, Dots: page.Dots})
+		top, bottom := -1, -1
+		for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
+			for x := img.Rect.Min.X; x < img.Rect.Max.X; x++ {
+				if img.GrayAt(x, y).Y == 0 {
+					if top < 0 {
+						top = y
+					}
+					bottom = y
+					break
+				}
+			}
+		}
+		if h := bottom - top + 1; top < 0 || h < 64 {
+			t.Errorf("%s: ticket number %q is %d dots of ink high, want >= 64 (8 mm)",
+				name, it.Text(), h)
+		}
+		return
+	}
+	t.Errorf("%s: no enlarged line with the ticket number", name)
 }
 
 // TestRefuseBeforePrinting: a printer that cannot print gets nothing.
@@ -227,7 +265,8 @@ func TestPaperEndMidJob(t *testing.T) {
 }
 
 // TestPrinterVanishesMidJob pulls the printer (closes the pty master) while
-// a slow job is on the line.
+// a slow job is on the line: a failure that says bytes reached the printer,
+// so the kiosk does not print the ticket again blindly (G5).
 func TestPrinterVanishesMidJob(t *testing.T) {
 	r := newRig(t, rigOpts{baud: 9600})
 	done := make(chan struct{})
@@ -252,7 +291,8 @@ func TestPrinterVanishesMidJob(t *testing.T) {
 }
 
 // TestWriteStalls: a printer that stops taking bytes is cut off by the
-// driver's write timeout, reported, and the port closed.
+// driver's write timeout, reported as having reached the printer (G5), and
+// the port closed.
 func TestWriteStalls(t *testing.T) {
 	r := newRig(t, rigOpts{writeTO: 500 * time.Millisecond})
 	// The job (about 160 KB) is larger than the pty's buffers, so a printer
@@ -261,8 +301,12 @@ func TestWriteStalls(t *testing.T) {
 	for i := range 4000 {
 		doc.Add(printer.Text{Text: fmt.Sprintf("第%04d行 padding padding padding", i)})
 	}
+	// The stall is set from another goroutine, which must not call
+	// t.Fatal: it polls for at most 5 s and stalls the printer regardless.
 	go func() {
-		waitFor(t, func() bool { return r.dev.Received() > 20 })
+		for i := 0; i < 1000 && r.dev.Received() <= 20; i++ {
+			time.Sleep(5 * time.Millisecond)
+		}
 		r.dev.SetState(printertest.State{Stalled: true})
 	}()
 	res, err := r.drv.Print(context.Background(), doc)

@@ -92,7 +92,9 @@ func playOne(t *testing.T, p printer.Paper, stream []byte) *printertest.Page {
 }
 
 // TestTicketContent checks what a ticket must say, on the paper as the
-// virtual printer read it.
+// virtual printer read it: the wait target of its class (R8: 10/30/60
+// minutes), booked priority (R10), the masked name (G6), the missed-call
+// rule in one line (R13), one QR code and the center's phone.
 func TestTicketContent(t *testing.T) {
 	for _, p := range papers {
 		for _, name := range []string{"walkin", "booking"} {
@@ -126,7 +128,8 @@ func TestTicketContent(t *testing.T) {
 	}
 }
 
-// checkNumber: the ticket number is printed at least 64 dots (8 mm) high.
+// checkNumber: the ticket number's cell is at least 64 dots (8 mm) high.
+// That is necessary, not sufficient: TestRoundTrip measures the ink.
 func checkNumber(t *testing.T, page *printertest.Page, name string, p printer.Paper) {
 	t.Helper()
 	for _, it := range page.Items {

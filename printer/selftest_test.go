@@ -3,6 +3,7 @@ package printer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +49,22 @@ func TestSelfTest(t *testing.T) {
 				t.Errorf("got %v (printed %v), want %v with advice %q", err, rep.Printed, c.kind, c.advice)
 			}
 		})
+	}
+}
+
+// TestEveryKindHasMessages: each kind of failure has text for the citizen
+// in Chinese and English and advice for the technician, so no error
+// reaches the kiosk screen without words a citizen can read.
+func TestEveryKindHasMessages(t *testing.T) {
+	for _, k := range []error{printer.ErrPaperEnd, printer.ErrCoverOpen, printer.ErrOffline,
+		printer.ErrNoReply, printer.ErrFault, printer.ErrBadReply, printer.ErrWriteStalled,
+		printer.ErrWriteFailed, printer.ErrQRData, printer.ErrClosed} {
+		e := &printer.Error{Op: "print", Kind: k}
+		if m := e.Citizen(); m.Zh == "" || m.En == "" || e.Technician() == "" {
+			t.Errorf("%v: citizen %+v, technician %q", k, m, e.Technician())
+		}
+		if m := printer.CitizenMessage(fmt.Errorf("kiosk: %w", e)); m != e.Citizen() {
+			t.Errorf("%v: wrapped error gives %+v", k, m)
+		}
 	}
 }
