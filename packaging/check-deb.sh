@@ -24,6 +24,32 @@ grep -q "Depends:.*fonts-droid-fallback" <<<"$info" || { echo "check-deb: hallki
 conffiles=$(dpkg-deb -I "$kiosk" conffiles)
 grep -q /etc/hallkiosk/device.toml <<<"$conffiles" || { echo "check-deb: device.toml is not a conffile"; fail=1; }
 
+# The service user must be able to read the config the package ships.
+grep -q "chgrp hallkiosk /etc/hallkiosk/device.toml" <<<"$(dpkg-deb -I "$kiosk" postinst)" ||
+  { echo "check-deb: hallkiosk's postinst does not give the service group its config"; fail=1; }
+
+# What systemd-analyze cannot see: a Type=notify unit whose binary never
+# says READY=1 is killed at its start timeout, and RestartPreventExitStatus
+# covers the main process only, so a unit relying on it must not check its
+# config in ExecStartPre.
+for deb in "$kiosk" "$center"; do
+  root=$(mktemp -d)
+  dpkg-deb -x "$deb" "$root"
+  for u in "$root"/lib/systemd/system/*.service; do
+    name=$(basename "$u")
+    if grep -q '^Type=notify' "$u"; then
+      bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$u")
+      if ! grep -aq 'READY=1' "$root$bin"; then
+        echo "check-deb: $name is Type=notify but $bin never sends READY=1"; fail=1
+      fi
+    fi
+    if grep -q '^RestartPreventExitStatus=' "$u" && grep -q '^ExecStartPre=' "$u"; then
+      echo "check-deb: $name has ExecStartPre, which RestartPreventExitStatus does not cover"; fail=1
+    fi
+  done
+  rm -rf "$root"
+done
+
 if command -v systemd-analyze >/dev/null; then
   for deb in "$kiosk" "$center"; do
     root=$(mktemp -d)
