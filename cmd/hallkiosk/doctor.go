@@ -13,7 +13,7 @@ import (
 func init() {
 	app.Register(cli.Command{
 		Name:    "doctor",
-		Summary: "check serial ports, GPIO, font, display, config and center; one line each",
+		Summary: "check config, serial ports, GPIO, font, display, disk and center; one line each",
 		Run:     runDoctor,
 	})
 }

@@ -41,15 +41,24 @@ type Result struct {
 
 // Doctor holds what the checks look at; zero fields take the machine's own.
 type Doctor struct {
-	ConfigPath string                     // default platform.DefaultConfigPath
-	DevDir     string                     // default "/dev"
-	X11Dir     string                     // default "/tmp/.X11-unix"
-	Getenv     func(string) string        // default os.Getenv
-	HTTP       *http.Client               // default: 3 s timeout
-	Resolve    platform.Resolver          // default platform.HostResolver
-	Chips      func() ([]ChipInfo, error) // default: periph's gpioioctl chips
-	cfg        *platform.Config           // set by the config check
+	ConfigPath string                       // default platform.DefaultConfigPath
+	DevDir     string                       // default "/dev"
+	X11Dir     string                       // default "/tmp/.X11-unix"
+	Getenv     func(string) string          // default os.Getenv
+	HTTP       *http.Client                 // default: 3 s timeout
+	Resolve    platform.Resolver            // default platform.HostResolver
+	Chips      func() ([]ChipInfo, error)   // default: periph's gpioioctl chips
+	DiskFree   func(string) (uint64, error) // default platform.DiskFree
+	cfg        *platform.Config             // set by the config check
 }
+
+// Free space in the data directory below which the disk check fails or
+// warns: a ticket commit that cannot be synced to disk is not issued (G1),
+// and a day's journal and a knowledge base come to tens of megabytes.
+const (
+	DiskFailBelow = 100 << 20
+	DiskWarnBelow = 1 << 30
+)
 
 // ChipInfo describes one GPIO chip for the report.
 type ChipInfo struct {
@@ -80,13 +89,17 @@ func (d *Doctor) defaults() {
 	if d.Chips == nil {
 		d.Chips = hostChips
 	}
+	if d.DiskFree == nil {
+		d.DiskFree = platform.DiskFree
+	}
 }
 
 // Run performs every check in order and returns the results.
 func (d *Doctor) Run(ctx context.Context) []Result {
 	d.defaults()
 	checks := []func(context.Context) Result{
-		d.checkConfig, d.checkSerial, d.checkGPIO, d.checkFont, d.checkDisplay, d.checkCenter,
+		d.checkConfig, d.checkSerial, d.checkGPIO, d.checkFont, d.checkDisplay, d.checkDisk,
+		d.checkCenter,
 	}
 	out := make([]Result, 0, len(checks))
 	for _, c := range checks {
@@ -269,6 +282,31 @@ func (d *Doctor) checkDisplay(context.Context) Result {
 	}
 	c.Close()
 	r.Status, r.Detail = OK, "X11 DISPLAY="+disp+" answers"
+	return r
+}
+
+func (d *Doctor) checkDisk(context.Context) Result {
+	r := Result{Name: "disk"}
+	dataDir := platform.DefaultConfig().DataDir // where provisioning will put it
+	if d.cfg != nil {
+		dataDir = d.cfg.DataDir
+	}
+	free, err := d.DiskFree(dataDir)
+	if err != nil {
+		r.Status, r.Detail = Fail, err.Error()
+		r.Fix = "check data_dir in the config and the disk it is on"
+		return r
+	}
+	r.Detail = fmt.Sprintf("%d MiB free for %s", free>>20, dataDir)
+	switch {
+	case free < DiskFailBelow:
+		r.Status = Fail
+		r.Fix = "free space (old logs, diag bundles) or move data_dir to a larger disk"
+	case free < DiskWarnBelow:
+		r.Status, r.Fix = Warn, "free space soon: the ledger stops issuing on a full disk"
+	default:
+		r.Status = OK
+	}
 	return r
 }
 

@@ -57,9 +57,10 @@ func healthy(t *testing.T) (*Doctor, string) {
 	env := map[string]string{"DISPLAY": ":7"}
 	return &Doctor{
 		ConfigPath: cfgPath, DevDir: dev, X11Dir: x11,
-		Getenv:  func(k string) string { return env[k] },
-		Resolve: gpiofake.NewBoard().Resolve,
-		Chips:   func() ([]ChipInfo, error) { return []ChipInfo{{"gpiochip0", "fake", 32}}, nil },
+		Getenv:   func(k string) string { return env[k] },
+		Resolve:  gpiofake.NewBoard().Resolve,
+		Chips:    func() ([]ChipInfo, error) { return []ChipInfo{{"gpiochip0", "fake", 32}}, nil },
+		DiskFree: func(string) (uint64, error) { return 8 << 30, nil },
 	}, dir
 }
 
@@ -69,7 +70,8 @@ func TestAllChecksPassOnAHealthyDevice(t *testing.T) {
 	if !Print(&out, d.Run(context.Background())) {
 		t.Fatalf("a healthy device failed:\n%s", out.String())
 	}
-	for _, name := range []string{"config", "serial", "gpio", "font", "display", "center"} {
+	for _, name := range []string{"config", "serial", "gpio", "font", "display", "disk",
+		"center"} {
 		if !strings.Contains(out.String(), name) {
 			t.Errorf("no line for %s:\n%s", name, out.String())
 		}
@@ -102,6 +104,9 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 		{"x server dead", func(d *Doctor, dir string) {
 			d.Getenv = func(k string) string { return map[string]string{"DISPLAY": ":9"}[k] }
 		}, "display", "X server"},
+		{"disk full", func(d *Doctor, dir string) {
+			d.DiskFree = func(string) (uint64, error) { return 20 << 20, nil }
+		}, "disk", "free space"},
 		{"center down", func(d *Doctor, dir string) {
 			b, _ := os.ReadFile(d.ConfigPath)
 			s := strings.Replace(string(b), "url = \"http://127.0.0.1:", "url = \"http://127.0.0.1:1", 1)
