@@ -179,26 +179,52 @@ func TestR3_Channels(t *testing.T) {
 }
 
 func TestR4_ConfirmationSMS(t *testing.T) {
-	dir := t.TempDir()
-	env := centertest.Start(t, centertest.WithDir(dir))
-	b, err := env.Engine.CreateBooking(ctx, center.ChannelOnline,
-		bookReq(env.Matter("A"), "2026-12-04", "09:00", 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := env.Engine.DeliverSMS(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("DeliverSMS = %d, %v; want 1", n, err)
-	}
-	if n, _ := env.Engine.DeliverSMS(ctx); n != 0 {
-		t.Fatalf("a message was sent twice")
-	}
-	log, _ := os.ReadFile(filepath.Join(dir, "sms.log"))
-	if !strings.Contains(string(log), b.Code) || !strings.Contains(string(log), "138****1234") {
-		t.Fatalf("sms log lacks the code or the masked phone: %s", log)
-	}
-	if strings.Contains(string(log), "13800001234") || strings.Contains(string(log), "张三") {
-		t.Fatalf("sms log holds personal data: %s", log)
+	for _, tc := range []struct {
+		name   string
+		phone  string
+		day    string // booked day; a Sunday is refused
+		cancel bool
+		want   []string // what each outbox line holds, in order
+	}{
+		{"booking with a phone", "13800001234", "2026-12-04", false, []string{"预约码"}},
+		{"no phone given", "", "2026-12-04", false, nil},
+		{"refused booking sends nothing", "13800001234", "2026-12-06", false, nil},
+		{"cancellation confirmed too", "13800001234", "2026-12-07", true,
+			[]string{"预约码", "已取消"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			env := centertest.Start(t, centertest.WithDir(dir))
+			req := bookReq(env.Matter("A"), tc.day, "09:00", 1)
+			req.Phone = tc.phone
+			b, err := env.Engine.CreateBooking(ctx, center.ChannelOnline, req)
+			if err == nil && tc.cancel {
+				_, err = env.Engine.CancelBooking(ctx,
+					api.CancelRequest{Code: b.Code, IDNumber: req.IDNumber})
+			}
+			if (err != nil) != (tc.day == "2026-12-06") {
+				t.Fatalf("booking: %v", err)
+			}
+			n, err := env.Engine.DeliverSMS(ctx)
+			if err != nil || n != len(tc.want) {
+				t.Fatalf("DeliverSMS = %d, %v; want %d", n, err, len(tc.want))
+			}
+			if n, _ := env.Engine.DeliverSMS(ctx); n != 0 {
+				t.Fatalf("a message was sent twice")
+			}
+			log, _ := os.ReadFile(filepath.Join(dir, "sms.log"))
+			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+			for i, w := range tc.want {
+				if !strings.Contains(lines[i], w) || !strings.Contains(lines[i], b.Code) ||
+					!strings.Contains(lines[i], "138****1234") {
+					t.Fatalf("sms %d lacks %q, the code or the masked phone: %s", i, w, lines[i])
+				}
+			}
+			if strings.Contains(string(log), "13800001234") ||
+				strings.Contains(string(log), "张三") {
+				t.Fatalf("sms log holds personal data: %s", log)
+			}
+		})
 	}
 }
 
@@ -294,35 +320,79 @@ func TestR7_PickupWindow(t *testing.T) {
 	}
 }
 
+// R8: a waiting ticket past its class target (general 10, complex 30,
+// special 60 minutes; a matter's own class before its department's) raises
+// one wait_alert, at the first sweep at or past the target.
 func TestR8_WaitAlerts(t *testing.T) {
-	env := centertest.Start(t)
-	events, err := env.Engine.Stream(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	general, _ := walkIn(env, "A") // 10 min
-	complex, _ := walkIn(env, "E") // 30 min
-	for _, step := range []time.Duration{9, 2, 10, 10, 30} {
-		env.Clock.Advance(step * time.Minute)
-		if err := env.Engine.Sweep(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A call is the sentinel: every alert was emitted before it.
-	env.Engine.CallNext(ctx, 1, "")
-	var got []string
-	for ev := range events {
-		if ev.Kind == api.CallKindCalled {
-			break
-		}
-		if ev.Kind == api.CallKindWaitAlert {
-			got = append(got, fmt.Sprintf("%s target %d waited %d", ev.Number, ev.Target, ev.Waited))
-		}
-	}
-	// Alerted once each, at the first sweep past the target.
-	want := []string{general.Number + " target 10 waited 11", complex.Number + " target 30 waited 31"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("alerts %v\nwant %v", got, want)
+	const m = time.Minute
+	for _, tc := range []struct {
+		name     string
+		queue    string
+		override string        // wait class set on queue A's matters; "" keeps the department's
+		callAt   time.Duration // called this long after issue; 0: never
+		sweeps   []time.Duration
+		want     string
+	}{
+		{"general before 10", "A", "", 0, []time.Duration{9 * m}, ""},
+		{"general at 10", "A", "", 0, []time.Duration{10 * m}, "target 10 waited 10"},
+		{"alerted once", "A", "", 0, []time.Duration{11 * m, 12 * m, 40 * m},
+			"target 10 waited 11"},
+		{"complex", "E", "", 0, []time.Duration{29 * m, 31 * m}, "target 30 waited 31"},
+		{"special", "H", "", 0, []time.Duration{59 * m, 61 * m}, "target 60 waited 61"},
+		{"matter class first", "A", "special", 0, []time.Duration{30 * m, 60 * m},
+			"target 60 waited 60"},
+		{"called in time", "A", "", 5 * m, []time.Duration{15 * m}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := centertest.Start(t, centertest.WithHall(func(h *api.Hall) {
+				h.Matters = append([]api.Matter(nil), h.Matters...)
+				for i := range h.Matters {
+					if h.Matters[i].Department == h.Departments[0].Name && tc.override != "" {
+						h.Matters[i].WaitClass = tc.override
+					}
+				}
+			}))
+			events, err := env.Engine.Stream(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			issued := env.Clock.Now()
+			tk, err := walkIn(env, tc.queue)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.callAt > 0 {
+				env.Clock.Set(issued.Add(tc.callAt))
+				win := env.Engine.CurrentHall().Dept(tc.queue).Windows[0]
+				if _, err := env.Engine.CallNext(ctx, win, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, at := range tc.sweeps {
+				env.Clock.Set(issued.Add(at))
+				if err := env.Engine.Sweep(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A ticket of another queue is the sentinel: every alert came
+			// before its issued event.
+			sentinel, err := walkIn(env, "D")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for ev := range events {
+				if ev.TicketID == sentinel.ID {
+					break
+				}
+				if ev.Kind == api.CallKindWaitAlert && ev.TicketID == tk.ID {
+					got = append(got, fmt.Sprintf("target %d waited %d", ev.Target, ev.Waited))
+				}
+			}
+			if strings.Join(got, "; ") != tc.want {
+				t.Fatalf("alerts %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -356,31 +426,65 @@ func TestR9_WalkInQuota(t *testing.T) {
 	}
 }
 
+// R10: booked tickets are called before walk-ins, each kind in issue
+// order, across every queue the window serves (S1: in this hall window 1
+// serves A and B).
 func TestR10_BookedCalledFirst(t *testing.T) {
-	env := centertest.Start(t)
-	env.Clock.Set(at(2, 9, 0))
-	b, err := env.Engine.CreateBooking(ctx, center.ChannelSite,
-		bookReq(env.Matter("A"), "2026-12-03", "09:30", 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.Clock.Set(at(3, 9, 0))
-	w1, _ := walkIn(env, "A")
-	env.Clock.Advance(time.Minute)
-	w2, _ := walkIn(env, "A")
-	env.Clock.Advance(time.Minute)
-	bk, err := checkIn(env, b.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, want := range []string{bk.Number, w1.Number, w2.Number} {
-		got, err := env.Engine.CallNext(ctx, 1, fmt.Sprint("call-", i))
-		if err != nil || got.Number != want {
-			t.Fatalf("call %d: got %s, %v; want %s", i+1, got.Number, err, want)
-		}
-	}
-	if _, err := env.Engine.CallNext(ctx, 1, "call-3"); code(err) != api.ErrCodeQueueEmpty {
-		t.Fatalf("empty queue: %v", err)
+	for _, tc := range []struct {
+		name  string
+		issue []string // a minute apart: "A" a walk-in of queue A, "bA" a booked check-in
+		want  []int    // indexes into issue, in call order
+	}{
+		{"walk-ins in issue order", []string{"A", "A", "A"}, []int{0, 1, 2}},
+		{"booked after two walk-ins", []string{"A", "A", "bA"}, []int{2, 0, 1}},
+		{"two booked in check-in order", []string{"bA", "A", "bA"}, []int{0, 2, 1}},
+		{"across the window's queues", []string{"A", "B", "bB", "A"}, []int{2, 0, 1, 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := centertest.Start(t, centertest.WithHall(func(h *api.Hall) {
+				h.Departments[1].Windows = append([]int{1}, h.Departments[1].Windows...)
+				h.Windows = nil // derive them again from the departments
+			}))
+			// Book the day before for this morning, one person each.
+			env.Clock.Set(at(2, 9, 0))
+			var codes []string
+			for i, what := range tc.issue {
+				if what[0] == 'b' {
+					b, err := env.Engine.CreateBooking(ctx, center.ChannelSite,
+						bookReq(env.Matter(what[1:]), "2026-12-03", "09:30", 60+i))
+					if err != nil {
+						t.Fatal(err)
+					}
+					codes = append(codes, b.Code)
+				}
+			}
+			env.Clock.Set(at(3, 9, 0))
+			var numbers []string
+			for _, what := range tc.issue {
+				env.Clock.Advance(time.Minute)
+				var tk api.Ticket
+				var err error
+				if what[0] == 'b' {
+					tk, err = checkIn(env, codes[0])
+					codes = codes[1:]
+				} else {
+					tk, err = walkIn(env, what)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				numbers = append(numbers, tk.Number)
+			}
+			for i, idx := range tc.want {
+				got, err := env.Engine.CallNext(ctx, 1, fmt.Sprint("call-", i))
+				if err != nil || got.Number != numbers[idx] {
+					t.Fatalf("call %d: got %s, %v; want %s", i+1, got.Number, err, numbers[idx])
+				}
+			}
+			if _, err := env.Engine.CallNext(ctx, 1, "last"); code(err) != api.ErrCodeQueueEmpty {
+				t.Fatalf("empty queue: %v", err)
+			}
+		})
 	}
 }
 
