@@ -7,6 +7,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"hallkiosk/center/api"
 )
 
 // issued makes a ledger with n offline tickets and a check-in.
@@ -153,4 +156,66 @@ func TestFileCommands(t *testing.T) {
 	if seq, _, _ := l.Head(ctx); seq != rep.HeadSeq {
 		t.Fatalf("head moved to %d", seq)
 	}
+}
+
+// FuzzVerifyJournal writes an arbitrary row after a sound journal (a
+// damaged disk or a forger could leave anything there) and runs Verify,
+// which decodes every row: it must run to the end without an error, and
+// accept the row only when the center would take it as the chain's next
+// event. With seal set the row gets its correct hash, so the fuzzer also
+// reaches rows that ought to pass; those must.
+func FuzzVerifyJournal(f *testing.F) {
+	f.Add(int64(1), "2026-12-03T09:01:00+08:00", "2026-12-03", "ticket.printed",
+		[]byte(`{"ticket_id":"x","outcome":"ok"}`), true, true, "")
+	f.Add(int64(1), "2026-12-03T09:01:00Z", "2026-12-03", "x", []byte(`null`), true, true, "")
+	f.Add(int64(2), "2026-12-03T09:01:00+08:00", "2026-12-03", "k", []byte(`{}`), true, true, "")
+	f.Add(int64(1), "not a time", "2026-12-03", "k", []byte(`{}`), true, true, "")
+	f.Add(int64(1), "2026-12-03T09:01:00+08:00", "2026-12-04", "k", []byte(`{`), false, false,
+		"00")
+	// One ledger for all inputs, each row removed after its run (the
+	// append-only trigger is dropped for that): a fresh file per input
+	// made the fuzzer crawl.
+	l, _ := newLedger(f)
+	lease(f, l, "L1", "A", 1, 5)
+	ctx := context.Background()
+	if _, err := l.Issue(ctx, IssueRequest{Key: NewKey(), Queue: "A"}); err != nil {
+		f.Fatal(err)
+	}
+	if _, err := l.w.ExecContext(ctx, "DROP TRIGGER journal_no_delete"); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, delta int64, hall, day, kind string, payload []byte,
+		linked, seal bool, hash string) {
+		head, prev, _ := l.Head(ctx)
+		if head != 2 {
+			t.Fatalf("head %d: a previous input's row was left behind", head)
+		}
+		e := api.Event{Seq: head + delta, Kind: kind, Payload: payload}
+		if !linked {
+			prev = hash
+		}
+		if ht, err := time.Parse(timeFormat, hall); err == nil && seal {
+			e.Time = ht
+			e.Seal(prev)
+			hash = e.Hash
+		}
+		if _, err := l.w.ExecContext(ctx, `INSERT INTO journal (seq, device_time, hall_time,
+			day, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, hall, hall, day, kind, payload, prev, hash); err != nil {
+			return // a seq or hash already taken, a NULL payload: not a row
+		}
+		defer l.w.ExecContext(ctx, "DELETE FROM journal WHERE seq = ?", e.Seq)
+		rep, err := l.Verify(ctx)
+		if err != nil {
+			t.Fatalf("verify failed to run: %v", err)
+		}
+		ht, terr := time.Parse(timeFormat, hall)
+		e.Time, e.Hash = ht, hash
+		next := terr == nil && delta == 1 && e.Valid(prev) && linked &&
+			json.Valid(payload) && day == ht.Format(dayFormat)
+		if rep.OK() != next {
+			t.Fatalf("row seq+%d %q %q %q %q: verify ok %v, want %v (%s)", delta, hall, day,
+				kind, payload, rep.OK(), next, rep.FirstBad)
+		}
+	})
 }
