@@ -53,12 +53,12 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	a.Settings().SetTheme(th)
 	scr := New(Options{Portrait: cfg.Screen.Orientation == "portrait"})
 	w := newWindow(a, cfg, scr)
-	scr.Show(cache.State, time.Now().In(api.HallLocation()))
+	scr.Show(cache.State, time.Now())
 
 	vo := voiceOptions(cfg, o, log)
 	ann := voice.New(vo)
 	ctrl := display.NewController(cache, display.ControllerOptions{
-		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now().In(api.HallLocation())) }) },
+		View:     func(st display.State) { fyne.Do(func() { scr.Show(st, time.Now()) }) },
 		Announce: ann.Enqueue,
 		Save: func(c display.Cache) error {
 			return display.SaveCache(display.CachePath(cfg.DataDir), c)
@@ -117,7 +117,8 @@ func newWindow(a fyne.App, cfg *platform.Config, scr *Screen) fyne.Window {
 // is logged once, clearly, and the screen works without it. The volume
 // schedule is the config's, else the announcer's default.
 func voiceOptions(cfg *platform.Config, o RunOptions, log *slog.Logger) voice.Options {
-	vo := voice.Options{Log: o.Log, Sink: o.Sink}
+	// The volume steps are hall times, whatever zone the box is set to.
+	vo := voice.Options{Log: o.Log, Sink: o.Sink, Clock: hallClock{api.HallLocation()}}
 	for _, st := range cfg.Voice.Volume { // checked by platform.Config.Check
 		vo.Volume = append(vo.Volume, voice.VolumeStep{From: st.From, Volume: st.Volume})
 	}
@@ -198,6 +199,15 @@ func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
 	}
 }
 
+// hallClock is the wall clock read in the hall's time zone.
+type hallClock struct{ loc *time.Location }
+
+// Now implements clock.Clock.
+func (c hallClock) Now() time.Time { return time.Now().In(c.loc) }
+
+// After implements clock.Clock.
+func (hallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
 // health names what the display lacks, for the center's device page.
 func health(vo voice.Options) map[string]string {
 	h := map[string]string{"voice": "ok", "audio": "ok"}
@@ -213,7 +223,6 @@ func health(vo voice.Options) map[string]string {
 // animate drives the clock, the flash and the marquee. Every change goes
 // through fyne.Do: fyne objects belong to the UI goroutine.
 func animate(ctx context.Context, scr *Screen) {
-	hall := api.HallLocation()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	frame := time.NewTicker(40 * time.Millisecond)
@@ -223,8 +232,7 @@ func animate(ctx context.Context, scr *Screen) {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			// The hall's clock, whatever zone the box's system is set to.
-			fyne.Do(func() { scr.Tick(now.In(hall)) })
+			fyne.Do(func() { scr.Tick(now) }) // the screen reads it in the hall's zone
 		case <-frame.C:
 			fyne.Do(func() { scr.Scroll(4) })
 		}

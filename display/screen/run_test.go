@@ -29,6 +29,12 @@ func TestVoiceOptionsVolumeFromConfig(t *testing.T) {
 		t.Fatalf("volume schedule %+v", vo.Volume)
 	}
 
+	// The steps are hall times: the clock reads the hall's zone (UTC+8),
+	// whatever zone the box is set to.
+	if _, off := vo.Clock.Now().Zone(); off != 8*3600 {
+		t.Fatalf("volume clock zone offset %ds, want the hall's +8h", off)
+	}
+
 	cfg.Voice.Volume = nil
 	if vo := voiceOptions(cfg, RunOptions{Sink: &voice.FileSink{Dir: t.TempDir()}}, log); vo.Volume != nil {
 		t.Fatalf("no steps in the file must leave the announcer's default, got %+v", vo.Volume)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 
+	"hallkiosk/center/api"
 	"hallkiosk/display"
 )
 
@@ -39,6 +40,10 @@ type Options struct {
 	Portrait bool
 	// Title is shown top left until the hall's name is known.
 	Title string
+	// Location is the hall's time zone for the clock and the time in the
+	// offline banner; default api.HallLocation(). A box whose system zone
+	// is UTC must still show the hall's time.
+	Location *time.Location
 }
 
 // Screen is the display's fyne content. Its methods must run on the fyne
@@ -70,6 +75,9 @@ type Screen struct {
 func New(o Options) *Screen {
 	if o.Title == "" {
 		o.Title = "行政服务中心  叫号"
+	}
+	if o.Location == nil {
+		o.Location = api.HallLocation()
 	}
 	s := &Screen{o: o}
 	s.build()
@@ -276,7 +284,7 @@ func (s *Screen) showNotices(st display.State, now time.Time) {
 func (s *Screen) showLink(st display.State) {
 	last := "—"
 	if !st.Heard.IsZero() {
-		last = st.Heard.Local().Format("15:04")
+		last = st.Heard.In(s.o.Location).Format("15:04")
 	}
 	switch st.Link {
 	case display.LinkLive:
@@ -296,7 +304,7 @@ var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星
 
 // Tick updates the clock and the flash; call it a few times a second.
 func (s *Screen) Tick(now time.Time) {
-	now = now.Local()
+	now = now.In(s.o.Location)
 	s.clock.Text = now.Format("15:04:05")
 	s.date.Text = fmt.Sprintf("%d年%d月%d日 %s  %s", now.Year(), now.Month(), now.Day(),
 		weekdays[now.Weekday()], now.Format("Mon 2 Jan"))

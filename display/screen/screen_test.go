@@ -185,6 +185,24 @@ func TestNewCallFlashesThenStops(t *testing.T) {
 	}
 }
 
+// The clock and the offline banner's "last update" are hall times even on a
+// box whose system zone is UTC (G7: the time of the stale state must be
+// read right by the people in the hall).
+func TestClockInHallZone(t *testing.T) {
+	s, _ := newScreen(t, false)
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.UTC
+	st := busy()
+	st.Link, st.Heard = display.LinkOffline, now.Add(-3*time.Minute)
+	s.Show(st, now)
+	if s.clock.Text != "09:41:07" || !strings.Contains(s.date.Text, "2026年12月3日 星期四") {
+		t.Fatalf("clock %q %q, want the hall's 09:41:07 on Thursday", s.clock.Text, s.date.Text)
+	}
+	if !strings.Contains(s.bannerText.Text, "09:38") {
+		t.Fatalf("banner %q, want the hall's 09:38", s.bannerText.Text)
+	}
+}
+
 func TestMarqueeScrollsAndWraps(t *testing.T) {
 	s, _ := newScreen(t, false)
 	st := busy()
