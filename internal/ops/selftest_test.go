@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"periph.io/x/conn/v3/gpio"
 
+	"hallkiosk/center"
+	"hallkiosk/center/centertest"
 	"hallkiosk/idcard/idcardtest"
 	"hallkiosk/platform"
 	"hallkiosk/platform/gpiofake"
@@ -92,5 +97,36 @@ func TestSelfTestAllNamesTheFailingPart(t *testing.T) {
 	}
 	if !strings.Contains(p["reader"].Detail, "no card placed") {
 		t.Errorf("reader line %q", p["reader"].Detail)
+	}
+}
+
+// The self-test's round trip to the center only reads: a heartbeat from it
+// would replace what the device last reported and clear the center's paper
+// and backlog alerts while the device is under maintenance (10.3).
+func TestSelfTestLeavesTheCentersViewOfTheDevice(t *testing.T) {
+	r, cfg := provisioned(t)
+	var mu sync.Mutex
+	var writes []string
+	h := center.NewServer(r.env.Engine, centertest.AdminToken, nil).Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet {
+			mu.Lock()
+			writes = append(writes, req.Method+" "+req.URL.Path)
+			mu.Unlock()
+		}
+		h.ServeHTTP(w, req)
+	}))
+	defer srv.Close()
+	cfg.Center.URL = srv.URL
+
+	st := &SelfTest{Config: cfg, Resolve: gpiofake.NewBoard().Resolve, Blink: time.Millisecond,
+		CardWait: time.Millisecond}
+	if p := parts(st.Run(context.Background())); p["center"].Status != Pass {
+		t.Fatalf("center line: %+v", p["center"])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(writes) != 0 {
+		t.Fatalf("the self-test wrote to the center: %v", writes)
 	}
 }
