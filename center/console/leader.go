@@ -10,6 +10,7 @@ import (
 
 	"hallkiosk/center"
 	"hallkiosk/center/api"
+	"hallkiosk/platform/logging"
 )
 
 // deptRow is one department in the leader's queue overview.
@@ -166,8 +167,8 @@ func (c *Console) clearNoShow(w http.ResponseWriter, r *http.Request, se *Sessio
 		c.done(w, r, se, "/leader", msg, true)
 		return
 	}
-	c.store.LogAction(r.Context(), StaffAction{At: c.now(), User: se.User.Name,
-		Action: "clear", TicketID: b.ID})
+	c.logAction(r, StaffAction{At: c.now(), User: se.User.Name, Action: "clear",
+		TicketID: b.ID})
 	c.done(w, r, se, "/leader", "已清除爽约记录 No-show cleared for booking "+b.Code, false)
 }
 
@@ -194,10 +195,18 @@ func (c *Console) clearNoShowDay(w http.ResponseWriter, r *http.Request, se *Ses
 			c.internal(w, r, se, err)
 			return
 		}
-		c.store.LogAction(r.Context(), StaffAction{At: c.now(), User: se.User.Name,
-			Action: "clear", TicketID: b.ID})
+		c.logAction(r, StaffAction{At: c.now(), User: se.User.Name, Action: "clear",
+			TicketID: b.ID})
 		n++
 	}
 	c.done(w, r, se, "/leader", fmt.Sprintf("已清除 %s 的 %d 条爽约记录 Cleared %d no-shows of %s",
 		day, n, n, day), n == 0)
+}
+
+// logAction notes who cleared a no-show. The clearing itself is committed
+// and its reason kept by the engine, so a failed note is logged, not shown.
+func (c *Console) logAction(r *http.Request, a StaffAction) {
+	if err := c.store.LogAction(r.Context(), a); err != nil {
+		c.log.Warn("staff log", "action", a.Action, logging.KeyErr, err)
+	}
 }

@@ -210,6 +210,10 @@ func TestClearNoShow(t *testing.T) {
 	if bk, _ := e.Engine.Booking(ctx, id); bk.Status != api.BookingCleared {
 		t.Fatalf("booking is %s, want cleared (R14)", bk.Status)
 	}
+	if why, _, err := e.Engine.NoShowClearing(ctx, id); err != nil ||
+		why != "暴雨红色预警 rainstorm warning" {
+		t.Fatalf("the leader's reason was not kept: %q, %v", why, err)
+	}
 }
 
 func TestReportRangeByDay(t *testing.T) {
