@@ -170,7 +170,7 @@ func (d *Driver) query(n byte) (byte, error) {
 	switch {
 	case err == nil, errors.Is(err, errNoAnswer):
 		return b, err
-	case errors.Is(err, ErrBadReply):
+	case errors.Is(err, errNotStatus):
 		return 0, newError("status", ErrBadReply, fmt.Errorf("DLE EOT %d: %w", n, err))
 	}
 	return 0, newError("status", ErrNoReply, err)

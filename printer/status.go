@@ -82,8 +82,13 @@ func validStatus(b byte) bool { return b&0x93 == 0x12 }
 // 4 set, bits 0, 1 and 7 clear. Three more bytes follow.
 func asbHeader(b byte) bool { return b&0x93 == 0x10 }
 
-// errNoAnswer is internal: one DLE EOT request went unanswered.
-var errNoAnswer = errors.New("no answer")
+// Internal outcomes of one DLE EOT request; query turns them into *Error
+// kinds (errNotStatus becomes ErrBadReply, whose text would otherwise be
+// said twice).
+var (
+	errNoAnswer  = errors.New("no answer")
+	errNotStatus = errors.New("not a status byte")
+)
 
 // readStatus reads the reply to one DLE EOT request. Automatic status back
 // blocks that arrive first are skipped (at most two), and so is the late
@@ -106,7 +111,7 @@ func readStatus(p platform.Port, timeout time.Duration, late *bool) (byte, error
 				return 0, err
 			}
 		default:
-			return 0, fmt.Errorf("reply byte %#02x: %w", b[0], ErrBadReply)
+			return 0, fmt.Errorf("reply byte %#02x: %w", b[0], errNotStatus)
 		}
 	}
 }
