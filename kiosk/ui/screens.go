@@ -56,8 +56,9 @@ func (u *UI) body(st kiosk.State) fyne.CanvasObject {
 // header: center name (the technician's hold corner), date and time, the
 // offline mark, and the language and large-text switches.
 func (u *UI) header(st kiosk.State) fyne.CanvasObject {
+	// Not bold: the CJK font has no bold face, and a bold style would
+	// make fyne parse the font a second time (about 25 MB, T6).
 	name := text(u.centerName(), 1.3, fg())
-	name.TextStyle.Bold = true
 	hold := NewHold(name, u.act(u.m.CornerDown), u.act(u.m.CornerUp))
 	u.clock = text(u.now(), 1, fg())
 	right := container.NewHBox()
@@ -93,7 +94,11 @@ func (u *UI) banner(st kiosk.State) fyne.CanvasObject {
 		s += " · " + u.t("common.help")
 	}
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
-	return container.NewStack(bg, container.NewPadded(para(s, theme.SizeNameSubHeadingText)))
+	// Dark text on the orange: white on it reads at about 2:1.
+	line := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
+		SizeName: theme.SizeNameSubHeadingText, ColorName: theme.ColorNameForegroundOnWarning}})
+	line.Wrapping = fyne.TextWrapWord
+	return container.NewStack(bg, container.NewPadded(line))
 }
 
 func (u *UI) footer(st kiosk.State) fyne.CanvasObject {
@@ -301,7 +306,10 @@ func (u *UI) ticket(st kiosk.State) fyne.CanvasObject {
 	}
 	num := text(t.Number, 8, accent())
 	num.Alignment = fyne.TextAlignCenter
-	num.TextStyle.Bold = true
+	// A ticket number is ASCII (queue letter and digits): fyne's own bold
+	// Latin font draws it bold at the cost of a 1 MB face, where a bold
+	// text style would parse the whole CJK font again (T6).
+	num.FontSource = theme.DefaultTextBoldFont()
 	ahead := u.t("ticket.ahead.na")
 	if t.Ahead >= 0 {
 		ahead = u.t("ticket.ahead", t.Ahead)

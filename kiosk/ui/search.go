@@ -61,8 +61,9 @@ func (u *UI) hit(h kiosk.Hit) fyne.CanvasObject {
 		if s == "" {
 			return
 		}
-		style := widget.RichTextStyle{SizeName: theme.SizeNameHeadingText,
-			TextStyle: fyne.TextStyle{Bold: bold}, Inline: true}
+		// The match is marked by colour, not a bold style: the CJK font has
+		// no bold face, and a bold style costs a second parse of it (T6).
+		style := widget.RichTextStyle{SizeName: theme.SizeNameHeadingText, Inline: true}
 		if bold {
 			style.ColorName = theme.ColorNamePrimary
 		}

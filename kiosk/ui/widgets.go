@@ -56,12 +56,16 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 	size := th.Size(theme.SizeNameText)
 	bg := th.Color(theme.ColorNameButton, v)
 	fg := th.Color(theme.ColorNameForeground, v)
-	if t.Accent {
+	switch {
+	case t.Disabled:
+		// Greyed, yet readable: the citizen must still see what is paused
+		// (fyne's "disabled" grey on a button or on the accent is about
+		// 1.5:1, unreadable on the printer-fault screens).
+		bg = th.Color(theme.ColorNameDisabledButton, v)
+		fg = th.Color(theme.ColorNamePlaceHolder, v)
+	case t.Accent:
 		bg = th.Color(theme.ColorNamePrimary, v)
 		fg = readableOn(bg)
-	}
-	if t.Disabled {
-		fg = th.Color(theme.ColorNameDisabled, v)
 	}
 	rect := canvas.NewRectangle(bg)
 	rect.CornerRadius = size / 2
@@ -77,7 +81,9 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 		rows = append(rows, sub)
 	}
 	rows = append(rows, layout.NewSpacer())
-	return widget.NewSimpleRenderer(container.NewStack(rect, container.NewVBox(rows...)))
+	// Padded, so a title never touches the tile's edge ("Large text").
+	body := container.NewPadded(container.NewVBox(rows...))
+	return widget.NewSimpleRenderer(container.NewStack(rect, body))
 }
 
 // readableOn picks black or white text for a background by its luminance:

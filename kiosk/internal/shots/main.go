@@ -127,6 +127,7 @@ func save(w fyne.Window, path string) {
 
 const (
 	idAlice = "310117198001010019"
+	idBob   = "31011719850615101X"
 	matterA = "113101170024224311431011700100001"
 )
 
@@ -190,9 +191,14 @@ func script(landscape bool) []step {
 		{"search", func(r *run) { r.m.Home(); r.m.StartSearch(); r.m.SearchKey('q'); r.m.SearchKey('y') }},
 		{"detail", func(r *run) { r.m.OpenEntry(matterA) }},
 		{"lapsed", func(r *run) {
+			// Another person's morning booking, past its pick-up window at
+			// noon (R12); Alice's was checked in above.
 			r.m.Home()
+			r.k.Tickets.AddBooking(kiosk.Booking{Code: "234567", NameMasked: "李*", Matter: matterA,
+				Queue: "A", Day: "2026-12-03", Start: "10:00", End: "10:30", Status: api.BookingBooked}, idBob)
 			r.c.Advance(3 * time.Hour)
-			card(r)
+			r.m.CardEvent(kiosk.CardEvent{Kind: kiosk.CardPlaced,
+				Card: kiosktest.Card{ID: idBob, Name: "李四"}})
 		}},
 		{"paper-out", func(r *run) { r.m.Home(); r.m.PrinterChanged(kiosk.PrinterPaperOut) }},
 		{"offline-en", func(r *run) {
