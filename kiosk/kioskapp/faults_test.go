@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"hallkiosk/center/api"
 	"hallkiosk/kiosk"
 	"hallkiosk/printer/printertest"
 )
@@ -86,12 +87,13 @@ func TestSearchOnRealLedger(t *testing.T) {
 	if e == nil || e.Name != mt.Name || e.Department == "" || len(e.Code) != 33 {
 		t.Fatalf("entry %+v", e)
 	}
-	w.m.Feedback(true)
+	// K4: the citizen's "not helpful" reaches the center.
+	w.m.Feedback(false)
 	w.settle()
-	if r := w.m.State().Reply; r != "detail.thanks" && r != "detail.unsent" {
+	if r := w.m.State().Reply; r != "detail.thanks" {
 		t.Fatalf("feedback reply %q", r)
 	}
-	t.Logf("feedback: %s", w.m.State().Reply)
+	centerHasFeedback(t, w, code, api.FeedbackUnclear)
 }
 
 // centerSees checks the center's device health shows the printer state,

@@ -36,6 +36,12 @@ type world struct {
 func newWorld(t *testing.T) *world { return newWorldTB(t) }
 
 func newWorldTB(t testing.TB, opts ...centertest.Option) *world {
+	return newWorldWith(t, nil, opts...)
+}
+
+// newWorldWith is newWorldTB with the device config edited before the
+// parts open (edit may be nil).
+func newWorldWith(t testing.TB, edit func(*platform.Config), opts ...centertest.Option) *world {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	env := centertest.Start(t, opts...)
@@ -52,6 +58,9 @@ func newWorldTB(t testing.TB, opts ...centertest.Option) *world {
 	cfg := platform.DefaultConfig()
 	cfg.DataDir, cfg.Center.URL = dir, env.URL
 	cfg.Printer.Port, cfg.Reader.Port = pp.SlavePath, rp.SlavePath
+	if edit != nil {
+		edit(&cfg)
+	}
 	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock})
 	must(t, err)
 	t.Cleanup(parts.Close)

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"hallkiosk/center/api"
 	"hallkiosk/internal/fynetheme"
 	"hallkiosk/kiosk"
 	"hallkiosk/kiosk/ui"
@@ -96,9 +97,37 @@ func TestTouchscreenSearchOnRealParts(t *testing.T) {
 	if len(hits) == 0 {
 		t.Fatalf("no hits for %s", code[:6])
 	}
-	w.m.OpenEntry(hits[0].Code)
+	for _, o := range test.LaidOutObjects(win.Content()) {
+		if tile, ok := o.(*ui.Tile); ok && tile.Title == "" { // a result's tile
+			test.Tap(tile) // the first result
+			break
+		}
+	}
 	u.Flush()
 	if w.m.State().Screen != kiosk.ScreenDetail || w.m.State().Entry.Code != hits[0].Code {
 		t.Fatalf("detail: %v", w.m.State().Screen)
 	}
+
+	// K4: "was this helpful?" reaches the center's feedback for the entry.
+	test.Tap(tiles()["有帮助"])
+	w.settle()
+	u.Flush()
+	if r := w.m.State().Reply; r != "detail.thanks" {
+		t.Fatalf("feedback reply %q", r)
+	}
+	centerHasFeedback(t, w, hits[0].Code, api.FeedbackHelpful)
+}
+
+// centerHasFeedback fails unless the center holds one feedback of kind on
+// the entry (K4).
+func centerHasFeedback(t *testing.T, w *world, code, kind string) {
+	t.Helper()
+	sums, err := w.env.Engine.KnowledgeFeedbackSummary(context.Background())
+	must(t, err)
+	for _, s := range sums {
+		if s.Code == code && s.Counts[kind] == 1 {
+			return
+		}
+	}
+	t.Fatalf("the center has no %s feedback on %s: %+v", kind, code, sums)
 }
