@@ -245,10 +245,16 @@ func (m *Machine) OnChange(f func()) { m.onShow = f }
 func (m *Machine) Wait() { m.wg.Wait() }
 
 // Reset forgets the person and shows home (G6).
-func (m *Machine) Reset() {
-	keep := State{Online: m.st.Online, Printer: m.st.Printer, Reader: m.st.Reader}
-	keep.Lang = m.opts.Lang
-	m.st = keep
+func (m *Machine) Reset() { m.reset(m.opts.Lang, false) }
+
+// restart goes home for the person still at the kiosk: their journey is
+// dropped, but the language and the elderly mode they chose stay (an
+// elderly citizen should not have to find the large-text switch again).
+func (m *Machine) restart() { m.reset(m.st.Lang, m.st.Large) }
+
+func (m *Machine) reset(lang Lang, large bool) {
+	m.st = State{Online: m.st.Online, Printer: m.st.Printer, Reader: m.st.Reader,
+		Lang: lang, Large: large}
 	m.session++
 	m.card = nil
 	m.slots = nil
@@ -346,12 +352,13 @@ func (m *Machine) ToggleLarge() {
 	m.speak(m.st.Screen)
 }
 
-// Home abandons the journey.
+// Home abandons the journey. The language and the elderly mode stay; the
+// idle reset and the attract loop drop them with the rest (G6).
 func (m *Machine) Home() {
 	if m.st.Busy {
 		return
 	}
-	m.Reset()
+	m.restart()
 }
 
 // call runs one port call off the UI thread with a timeout, marks the

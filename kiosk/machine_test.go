@@ -526,6 +526,34 @@ func TestIdleReset(t *testing.T) {
 	r.screen(kiosk.ScreenHome)
 }
 
+// Home and the notices' home button keep the language and the elderly
+// mode of the person still at the kiosk; the idle reset drops them (G6).
+func TestHomeKeepsLookIdleDropsIt(t *testing.T) {
+	r := newRig(t, "09:00")
+	r.m.ToggleLang()
+	r.m.ToggleLarge()
+	r.walkInTo(deptA, matterA)
+	r.m.Home()
+	r.m.StartCheckIn()
+	r.m.CardEvent(kiosk.CardEvent{Kind: kiosk.CardUnreadable})
+	r.m.Wait() // the voice says one prompt after the other; let it catch up
+	r.m.Do(kiosk.ActHome)
+	if st := r.m.State(); st.Screen != kiosk.ScreenHome || st.Lang != kiosk.EN || !st.Large {
+		t.Fatalf("after home: screen %v, lang %v, large %v", st.Screen, st.Lang, st.Large)
+	}
+	r.m.Wait()
+	if said := r.k.Speaker.Said(); said[len(said)-1] != "en:"+kiosk.T(kiosk.EN, "home.checkin.sub") {
+		t.Fatalf("home prompt not spoken in elderly mode: %q", said)
+	}
+	r.clk.Advance(61 * time.Second)
+	r.m.StartSearch()
+	r.clk.Advance(61 * time.Second)
+	r.m.Tick()
+	if st := r.m.State(); st.Lang != kiosk.ZH || st.Large {
+		t.Fatalf("after the idle reset: lang %v, large %v", st.Lang, st.Large)
+	}
+}
+
 // A touch anywhere keeps a long read alive.
 func TestTouchKeepsSession(t *testing.T) {
 	r := newRig(t, "09:00")

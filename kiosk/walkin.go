@@ -185,7 +185,7 @@ func (m *Machine) Do(a ActionID) {
 	m.touched()
 	switch a {
 	case ActHome:
-		m.Reset()
+		m.restart()
 	case ActWalkIn:
 		m.walkInAgain()
 	case ActBook:
@@ -226,7 +226,7 @@ func (m *Machine) Back() {
 	case ScreenKeypad:
 		m.keypadBack()
 	default:
-		m.Reset()
+		m.restart()
 	}
 }
 
@@ -237,6 +237,6 @@ func (m *Machine) keypadBack() {
 	case KeypadPhone:
 		m.show(ScreenSlots)
 	default:
-		m.Reset()
+		m.restart()
 	}
 }

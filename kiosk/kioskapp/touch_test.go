@@ -2,17 +2,20 @@ package kioskapp_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"golang.org/x/crypto/bcrypt"
 
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
 	"hallkiosk/internal/fynetheme"
 	"hallkiosk/kiosk"
+	"hallkiosk/kiosk/kioskapp"
 	"hallkiosk/kiosk/ui"
 	"hallkiosk/platform"
 	"hallkiosk/printer/printertest"
@@ -354,5 +357,55 @@ func TestTouchscreenQuotaOnRealParts(t *testing.T) {
 	s.screen(kiosk.ScreenCardNeeded)
 	if s.m.State().Matter.Code != mt.Code {
 		t.Fatalf("booking offered for %q, want the matter %s", s.m.State().Matter.Code, mt.Code)
+	}
+}
+
+// The maintenance entry on real parts: a 5 s hold on the center's name,
+// the PIN checked against its bcrypt hash, then the technician panel with
+// the device status, the network, the last log lines, the printer's test
+// page on the virtual printer, the reader's last event, and exit.
+func TestTechnicianPanelOnRealParts(t *testing.T) {
+	w := newWorld(t)
+	ring := kioskapp.NewLogRing(20)
+	exited := false
+	w.parts.Tech.Logs, w.parts.Tech.OnExit = ring, func() { exited = true }
+	hash, err := bcrypt.GenerateFromPassword([]byte("2468"), bcrypt.MinCost)
+	must(t, err)
+	w.m = kiosk.New(w.parts.Ports, w.env.Clock, w.runner, kiosk.Options{PINHash: hash,
+		Logger: slog.New(slog.NewTextHandler(ring, nil))})
+	s := newTouch(t, w)
+
+	var hold *ui.Hold
+	for _, o := range test.LaidOutObjects(s.win.Content()) {
+		if h, ok := o.(*ui.Hold); ok {
+			hold = h
+		}
+	}
+	hold.MouseDown(nil)
+	s.env.Clock.Advance(5 * time.Second)
+	s.u.Tick()
+	s.screen(kiosk.ScreenKeypad)
+	s.keys("1357")
+	s.tap(zh("common.ok"))
+	s.screen(kiosk.ScreenKeypad) // a wrong PIN opens nothing
+	s.keys("2468")
+	s.tap(zh("common.ok"))
+	s.screen(kiosk.ScreenMaint)
+	s.shows(s.env.URL)           // network
+	s.shows("pending")           // ledger status
+	s.shows("wrong maintenance") // the log ring
+
+	s.tap(zh("maint.printer"))
+	if out := s.m.State().MaintOut; !strings.HasPrefix(out, "printer:") || len(s.dev.Pages()) != 1 {
+		t.Fatalf("printer self-test %q, %d pages", out, len(s.dev.Pages()))
+	}
+	s.tap(zh("maint.reader"))
+	if out := s.m.State().MaintOut; !strings.HasPrefix(out, "reader: ") ||
+		strings.Contains(out, "no event yet") {
+		t.Fatalf("reader self-test %q", out)
+	}
+	s.tap(zh("maint.exit"))
+	if !exited {
+		t.Fatal("exit did not reach the program")
 	}
 }
