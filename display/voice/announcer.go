@@ -48,6 +48,11 @@ type Announcer struct {
 	mu    sync.Mutex
 	queue []display.Call
 	wake  chan struct{}
+
+	// mute is set while the sink fails (no audio device): the failure is
+	// logged once as a warning, then quietly until a clip plays again, so
+	// a box without speakers does not fill its log three lines per call.
+	mute bool
 }
 
 // New returns an announcer; start its worker with Run.
@@ -162,8 +167,17 @@ func (a *Announcer) play(ctx context.Context, label string, p PCM) {
 	if a.o.Sink == nil {
 		return
 	}
-	if err := a.o.Sink.Play(ctx, label, p); err != nil {
-		a.log.Warn("audio output failed", "clip", label, logging.KeyErr, err)
+	err := a.o.Sink.Play(ctx, label, p)
+	switch {
+	case err != nil && !a.mute:
+		a.mute = true
+		a.log.Warn("audio output failed; calls are shown but not heard until it works",
+			"clip", label, logging.KeyErr, err)
+	case err != nil:
+		a.log.Debug("audio output still failing", "clip", label, logging.KeyErr, err)
+	case a.mute:
+		a.mute = false
+		a.log.Info("audio output works again", "clip", label)
 	}
 }
 

@@ -172,6 +172,57 @@ func (c *countingLine) Pulse(d time.Duration) error {
 	return c.l.Pulse(d)
 }
 
+// failingSink fails while broken is set, as aplay does without a sound card.
+type failingSink struct{ broken atomic.Bool }
+
+func (s *failingSink) String() string { return "failing" }
+
+func (s *failingSink) Play(context.Context, string, PCM) error {
+	if s.broken.Load() {
+		return errors.New("aplay: no sound card")
+	}
+	return nil
+}
+
+// countingHandler counts log records by level.
+type countingHandler struct {
+	mu sync.Mutex
+	n  map[slog.Level]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.n[r.Level]++
+	h.mu.Unlock()
+	return nil
+}
+
+// No audio device: the failure is a clear warning once, not three per
+// call; when sound comes back the log says so.
+func TestMissingAudioLoggedOnce(t *testing.T) {
+	h := &countingHandler{n: map[slog.Level]int{}}
+	sink := &failingSink{}
+	sink.broken.Store(true)
+	a := New(Options{Engine: &toneEngine{}, Sink: sink, Log: slog.New(h)})
+	for i := range 3 {
+		a.announce(context.Background(), call(i, false))
+	}
+	if h.n[slog.LevelWarn] != 1 || h.n[slog.LevelDebug] != 8 {
+		t.Fatalf("warnings %d, debug %d; want 1 and 8 for 9 failed clips", h.n[slog.LevelWarn],
+			h.n[slog.LevelDebug])
+	}
+	sink.broken.Store(false)
+	a.announce(context.Background(), call(4, false))
+	sink.broken.Store(true)
+	a.announce(context.Background(), call(5, false))
+	if h.n[slog.LevelWarn] != 2 {
+		t.Fatalf("a new failure after sound came back: %d warnings, want 2", h.n[slog.LevelWarn])
+	}
+}
+
 func TestVolumeByTimeOfDay(t *testing.T) {
 	day := func(h, m int) time.Time { return time.Date(2026, 12, 3, h, m, 0, 0, time.Local) }
 	tests := []struct {
