@@ -195,7 +195,9 @@ func (u *UI) keypad(st kiosk.State) fyne.CanvasObject {
 	}
 	display := text(shown, 3, accent())
 	display.Alignment = fyne.TextAlignCenter
-	display.TextStyle.Monospace = true
+	// Fixed width through fyne's own monospace face, not the monospace
+	// style: the style would load a third set of faces (about 7 MB, T6).
+	display.FontSource = theme.DefaultTextMonospaceFont()
 	var keys []fyne.CanvasObject
 	for _, r := range "123456789" {
 		keys = append(keys, u.key(string(r), r))
