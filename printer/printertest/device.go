@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -92,14 +93,20 @@ func (d *Device) Received() int {
 func (d *Device) Serve(ctx context.Context, rw io.ReadWriter) error {
 	buf := make([]byte, 64) // small reads keep the pacing fine-grained
 	pace := newPacer(d.opts.Baud)
+	full := false // the last read filled buf: more bytes were waiting
 	for ctx.Err() == nil {
 		if d.State().Stalled {
+			// A jammed printer holds the host back (flow control): the
+			// bytes after a stall start afresh, not in a burst.
+			full = false
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
+		start := time.Now()
 		n, err := rw.Read(buf)
 		if n > 0 {
-			pace.wait(n)
+			pace.wait(n, full && time.Since(start) < queuedRead)
+			full = n == len(buf)
 			if werr := d.take(buf[:n], rw); werr != nil {
 				return werr
 			}
@@ -168,24 +175,56 @@ func (d *Device) logCmd(c Cmd, raw []byte) {
 
 // pacer sleeps so that input is taken no faster than a serial line at baud
 // (10 bits a byte: start, 8 data, stop). Idle time is not banked: bytes
-// that arrive after a pause still take their full wire time.
+// that arrive after a pause still take their full wire time. Lateness is:
+// bytes of a stream that were already queued when the printer came to read
+// them were on the wire meanwhile, as a real UART receives while the
+// firmware is busy, so a late wake-up or a slow page save does not stretch
+// the line.
 type pacer struct {
-	baud int
-	due  time.Time // when the bytes taken so far have fully arrived
+	baud  int
+	due   time.Time // when the bytes taken so far have fully arrived
+	now   func() time.Time
+	until func(time.Time) // returns at the given time or a little later
 }
 
-func newPacer(baud int) *pacer { return &pacer{baud: baud} }
+// queuedRead: a read that returns sooner than this, after one that filled
+// the buffer, took bytes that were waiting.
+const queuedRead = 200 * time.Microsecond
 
-func (p *pacer) wait(n int) {
+func newPacer(baud int) *pacer {
+	return &pacer{baud: baud, now: time.Now, until: sleepUntil}
+}
+
+// wait holds n bytes back until the line would have carried them. queued
+// says they were waiting when the read began, so the line was busy.
+func (p *pacer) wait(n int, queued bool) {
 	if p.baud <= 0 {
 		return
 	}
-	now := time.Now()
-	if p.due.Before(now) {
+	now := p.now()
+	if p.due.IsZero() || (!queued && p.due.Before(now)) {
 		p.due = now
 	}
 	p.due = p.due.Add(time.Duration(n) * 10 * time.Second / time.Duration(p.baud))
-	time.Sleep(time.Until(p.due))
+	if p.due.After(now) {
+		p.until(p.due)
+	}
+}
+
+// spinBelow: time.Sleep wakes up to about a millisecond late on some
+// virtual machines, four times the 0.26 ms a 3-byte status request takes at
+// 115200 baud. Waits this short are spun instead, so the virtual line's
+// round trips are those of a real one.
+const spinBelow = 1500 * time.Microsecond
+
+func sleepUntil(t time.Time) {
+	if d := time.Until(t); d >= spinBelow {
+		time.Sleep(d)
+		return
+	}
+	for time.Now().Before(t) {
+		runtime.Gosched()
+	}
 }
 
 // SavePage writes page n as dir/NNNN.png (rendered) and dir/NNNN.bin (the
