@@ -57,6 +57,9 @@ func (m *Machine) cardForBooking(c Card) {
 
 // showDays asks the center for the matter's next periods and offers the
 // days that have any (R6: workdays, at least one day ahead).
+//
+// BUG(hallkiosk): the center's /slots returns the next 20 periods, about
+// two days; a week ahead needs /slots to take a day range.
 func (m *Machine) showDays() {
 	matter := m.st.Matter.Code
 	m.call(func(ctx context.Context) func() {

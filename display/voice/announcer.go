@@ -75,6 +75,10 @@ func New(o Options) *Announcer {
 
 // Enqueue adds a call to the end of the queue. It never blocks and never
 // drops: calls come at the pace of window staff, so the queue stays short.
+//
+// BUG(hallkiosk): one announcement takes about 13 s (chime and two
+// readings); a hall calling faster than that for long hears its calls
+// late. Repeat = 1 or a faster voice would keep up.
 func (a *Announcer) Enqueue(c display.Call) {
 	a.mu.Lock()
 	a.queue = append(a.queue, c)
