@@ -14,10 +14,17 @@ import (
 	"hallkiosk/center/api"
 	"hallkiosk/center/centertest"
 	"hallkiosk/display"
+	"hallkiosk/display/screen"
 	"hallkiosk/display/stream"
 	"hallkiosk/display/voice"
+	"hallkiosk/internal/fynetheme"
 	"hallkiosk/kiosk"
+	"hallkiosk/platform"
 	"hallkiosk/printer/printertest"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 )
 
 // windowFor is the first window that serves queue (S1: windows serve
@@ -54,10 +61,12 @@ func centerTicket(t testing.TB, env *centertest.Env, id string) api.Ticket {
 }
 
 // hallDisplay is a display on real parts: the stream client following the
-// center, the controller holding what the screen shows, and the voice
-// announcing into WAV files.
+// center, the controller holding the display's state, the hall screen drawn
+// on fyne's test canvas (the fyne objects the real window shows), and the
+// voice announcing into WAV files.
 type hallDisplay struct {
 	ctrl   *display.Controller
+	scr    *screen.Screen
 	voices string
 }
 
@@ -71,8 +80,12 @@ func startDisplay(t *testing.T, env *centertest.Env) *hallDisplay {
 		t.Logf("no espeak-ng (%v): only the chime is written", err)
 	}
 	ann := voice.New(o)
+	d.scr = newHallScreen(t)
 	d.ctrl = display.NewController(display.Cache{}, display.ControllerOptions{
-		Announce: ann.Enqueue, Clock: env.Clock, Log: quiet})
+		Announce: ann.Enqueue, Clock: env.Clock, Log: quiet,
+		View: func(st display.State) {
+			fyne.DoAndWait(func() { d.scr.Show(st, env.Clock.Now()) })
+		}})
 	token := env.Enrol(api.RoleDisplay, "display-e2e").Token
 	c := stream.New(stream.Options{URL: env.URL, Token: token, Log: quiet,
 		MinBackoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}, 0)
@@ -85,6 +98,44 @@ func startDisplay(t *testing.T, env *centertest.Env) *hallDisplay {
 		return d.ctrl.State().Link == display.LinkLive
 	})
 	return d
+}
+
+// newHallScreen is the display's fyne screen in a 1920x1080 test window
+// with the hall's CJK theme.
+func newHallScreen(t *testing.T) *screen.Screen {
+	t.Helper()
+	a := test.NewTempApp(t)
+	font, err := platform.FindCJKFont("")
+	if err != nil {
+		t.Skipf("no CJK font on this machine (make deps installs one): %v", err)
+	}
+	th, err := fynetheme.Load(font, fynetheme.Options{Scale: 1})
+	must(t, err)
+	a.Settings().SetTheme(th)
+	scr := screen.New(screen.Options{})
+	w := test.NewTempWindow(t, scr.Object())
+	w.Resize(fyne.NewSize(1920, 1080))
+	return scr
+}
+
+// drawn is every text the screen draws, in tree order, one per line.
+func (d *hallDisplay) drawn() string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *canvas.Text:
+			if v.Visible() {
+				b.WriteString(v.Text + "\n")
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	fyne.DoAndWait(func() { walk(d.scr.Object()) })
+	return b.String()
 }
 
 // waitFor polls cond every few milliseconds for at most 20 s: the parts
@@ -153,6 +204,12 @@ func TestWalkInTicketIsQueuedCalledShownAndSpoken(t *testing.T) {
 	waitFor(t, "the display to show the call", func() bool {
 		n, ok := disp.ctrl.State().Newest()
 		return ok && n.Number == tk.Number && n.Window == win && disp.ctrl.State().Waiting["A"] == 0
+	})
+	// Drawn on the hall screen, in both languages.
+	line := display.CallText(display.Call{Number: tk.Number, Window: win})
+	waitFor(t, "the hall screen to draw the call", func() bool {
+		txt := disp.drawn()
+		return strings.Contains(txt, line.ZH) && strings.Contains(txt, line.EN)
 	})
 	want := 1
 	if _, err := voice.FindEspeak(); err == nil {
