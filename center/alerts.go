@@ -15,7 +15,10 @@ import (
 const (
 	AlertSilent = "silent" // no heartbeat for longer than AlertLimits.Silent
 	AlertPaper  = "paper"  // the kiosk's printer reports paper low or out
-	AlertBehind = "behind" // the device's journal backlog is over AlertLimits.Backlog
+	// AlertBehind: the journal backlog is over AlertLimits.Backlog, or the
+	// device still beats but has not synced for AlertLimits.Unsynced.
+	AlertBehind = "behind"
+	AlertDisk   = "disk" // free disk under AlertLimits.DiskFree
 )
 
 // AlertLimits are the thresholds of DeviceAlerts.
@@ -26,6 +29,16 @@ type AlertLimits struct {
 	// Backlog: journal events not yet pushed. A few hundred clears in one
 	// sync; more means the link or the device is stuck. Default 500.
 	Backlog int64
+	// Unsynced: a kiosk syncs every few seconds and backs off to a minute
+	// at most, a display hears its stream every 15 s; a device that still
+	// sends heartbeats but has not completed a sync for this long has its
+	// sync failing (a journal the center refuses, a stream it cannot
+	// follow). Default 10 min.
+	Unsynced time.Duration
+	// DiskFree: the ledger grows by a few MB a day and syncs each ticket
+	// to disk; under this many free bytes there are days, not weeks, to
+	// make room before ticket issue stops. Default 256 MiB.
+	DiskFree int64
 }
 
 func (l AlertLimits) withDefaults() AlertLimits {
@@ -34,6 +47,12 @@ func (l AlertLimits) withDefaults() AlertLimits {
 	}
 	if l.Backlog <= 0 {
 		l.Backlog = 500
+	}
+	if l.Unsynced <= 0 {
+		l.Unsynced = 10 * time.Minute
+	}
+	if l.DiskFree <= 0 {
+		l.DiskFree = 256 << 20
 	}
 	return l
 }
@@ -48,7 +67,7 @@ type DeviceAlert struct {
 }
 
 // DeviceAlerts lists every enrolled, unrevoked device that is silent, out
-// of paper or behind, from the heartbeats the devices sent.
+// of paper, behind or short of disk, from the heartbeats the devices sent.
 func (e *Engine) DeviceAlerts(ctx context.Context, lim AlertLimits) ([]DeviceAlert, error) {
 	lim = lim.withDefaults()
 	devs, err := e.Devices(ctx)
@@ -72,17 +91,26 @@ func (e *Engine) DeviceAlerts(ctx context.Context, lim AlertLimits) ([]DeviceAle
 		add := func(kind, detail string) {
 			out = append(out, DeviceAlert{DeviceID: d.ID, Name: d.Name, Role: d.Role, Kind: kind, Detail: detail})
 		}
+		silent := true
 		switch {
 		case d.LastSeen.Unix() <= 0:
 			add(AlertSilent, "never heard from since enrolment")
 		case now.Sub(d.LastSeen) > lim.Silent:
 			add(AlertSilent, fmt.Sprintf("last heartbeat %v ago", now.Sub(d.LastSeen).Round(time.Second)))
+		default:
+			silent = false
 		}
 		if p := strings.ToLower(d.Health["printer"]); strings.Contains(p, "paper") {
 			add(AlertPaper, "printer: "+d.Health["printer"])
 		}
 		if n, ok := notes[d.ID]; ok && n.JournalPending > lim.Backlog {
 			add(AlertBehind, fmt.Sprintf("%d journal events not yet sent", n.JournalPending))
+		}
+		if detail := unsynced(d, now, lim.Unsynced); detail != "" && !silent {
+			add(AlertBehind, detail)
+		}
+		if d.DiskFree != nil && *d.DiskFree < lim.DiskFree {
+			add(AlertDisk, fmt.Sprintf("%d MiB free", *d.DiskFree>>20))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -92,6 +120,23 @@ func (e *Engine) DeviceAlerts(ctx context.Context, lim AlertLimits) ([]DeviceAle
 		return out[i].Kind < out[j].Kind
 	})
 	return out, nil
+}
+
+// unsynced says why a device counts as behind with its sync, or "" when it
+// is not: its last sync is older than limit, or it has run longer than
+// limit without one. Only asked of a device that still beats: for a silent
+// one the silent alert says it all.
+func unsynced(d DeviceHealth, now time.Time, limit time.Duration) string {
+	if !d.LastSync.IsZero() {
+		if ago := now.Sub(d.LastSync); ago > limit {
+			return fmt.Sprintf("last sync %v ago", ago.Round(time.Second))
+		}
+		return ""
+	}
+	if up := time.Duration(d.Uptime) * time.Second; up > limit {
+		return fmt.Sprintf("no sync in %v since it started", up.Round(time.Second))
+	}
+	return ""
 }
 
 // alertWatch remembers which alerts were raised, so each is logged once

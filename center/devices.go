@@ -136,14 +136,32 @@ func (e *Engine) RevokeDevice(ctx context.Context, id string) error {
 // write per device per minute, the tickets do.
 func (e *Engine) Heartbeat(ctx context.Context, dev Device,
 	hb api.Heartbeat) (api.HeartbeatAck, error) {
-	if len(hb.Health) > 32 || len(hb.Version) > 64 {
-		return api.HeartbeatAck{}, badRequest("heartbeat: at most 32 health entries, " +
-			"version 64 bytes")
+	if err := checkHeartbeat(hb); err != nil {
+		return api.HeartbeatAck{}, err
 	}
 	e.mu.Lock()
 	e.seen[dev.ID], e.seenAt[dev.ID] = hb, e.clk.Now()
 	e.mu.Unlock()
 	return e.cursors(ctx, dev)
+}
+
+// checkHeartbeat refuses a heartbeat no device would send (G8): it would
+// otherwise show nonsense on the admin's device page.
+func checkHeartbeat(hb api.Heartbeat) error {
+	switch {
+	case len(hb.Health) > 32 || len(hb.Version) > 64:
+		return badRequest("heartbeat: at most 32 health entries, version 64 bytes")
+	case hb.Uptime < 0 || hb.Pending < 0:
+		return badRequest("heartbeat: uptime_s and journal_pending must not be negative")
+	case hb.DiskFree != nil && *hb.DiskFree < 0:
+		return badRequest("heartbeat: disk_free_bytes must not be negative")
+	}
+	for k, v := range hb.Health {
+		if len(k) > 32 || len(v) > 256 {
+			return badRequest("heartbeat: health names at most 32 bytes, states 256")
+		}
+	}
+	return nil
 }
 
 // flushHeartbeats writes the heartbeats received since the last flush.
@@ -163,9 +181,33 @@ func (e *Engine) flushHeartbeats(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("store heartbeat: %w", err)
 			}
+			if err := storeBeat(ctx, w, id, hb); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// storeBeat keeps the heartbeat's figures: uptime, the last sync (0 when
+// the device has not synced since it started) and the free disk (-1 when
+// it could not measure it).
+func storeBeat(ctx context.Context, w *txn, id string, hb api.Heartbeat) error {
+	var lastSync, disk int64 = 0, -1
+	if !hb.LastSync.IsZero() {
+		lastSync = hb.LastSync.UnixNano()
+	}
+	if hb.DiskFree != nil {
+		disk = *hb.DiskFree
+	}
+	_, err := w.tx.ExecContext(ctx, `INSERT INTO device_beats (device, uptime_s, last_sync,
+		disk_free) VALUES (?, ?, ?, ?) ON CONFLICT (device) DO UPDATE SET
+		uptime_s = excluded.uptime_s, last_sync = excluded.last_sync,
+		disk_free = excluded.disk_free`, id, hb.Uptime, lastSync, disk)
+	if err != nil {
+		return fmt.Errorf("store heartbeat figures: %w", err)
+	}
+	return nil
 }
 
 func (e *Engine) cursors(ctx context.Context, dev Device) (api.HeartbeatAck, error) {
@@ -185,15 +227,20 @@ func (e *Engine) cursors(ctx context.Context, dev Device) (api.HeartbeatAck, err
 	return ack, err
 }
 
-// DeviceHealth is one device as the admin sees it.
+// DeviceHealth is one device as the admin sees it: its last heartbeat.
 type DeviceHealth struct {
 	ID       string            `json:"id"`
 	Name     string            `json:"name"`
 	Role     string            `json:"role"`
 	LastSeen time.Time         `json:"last_seen"`
 	Version  string            `json:"version"`
+	Uptime   int64             `json:"uptime_s"`
 	Health   map[string]string `json:"health"`
-	Revoked  bool              `json:"revoked"`
+	// LastSync and DiskFree are as in api.Heartbeat: zero when the device
+	// had not synced since its start, nil when it did not say.
+	LastSync time.Time `json:"last_sync,omitzero"`
+	DiskFree *int64    `json:"disk_free_bytes,omitempty"`
+	Revoked  bool      `json:"revoked"`
 }
 
 // Devices lists enrolled devices with their last heartbeat.
@@ -202,7 +249,8 @@ func (e *Engine) Devices(ctx context.Context) ([]DeviceHealth, error) {
 		return nil, err
 	}
 	rows, err := e.rdb.QueryContext(ctx, `SELECT id, name, role, last_seen, version, health,
-		revoked FROM devices ORDER BY id`)
+		revoked, COALESCE(b.uptime_s, 0), COALESCE(b.last_sync, 0), COALESCE(b.disk_free, -1)
+		FROM devices d LEFT JOIN device_beats b ON b.device = d.id ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)
 	}
@@ -210,13 +258,20 @@ func (e *Engine) Devices(ctx context.Context) ([]DeviceHealth, error) {
 	out := []DeviceHealth{}
 	for rows.Next() {
 		var d DeviceHealth
-		var seen int64
+		var seen, lastSync, disk int64
 		var health string
-		err := rows.Scan(&d.ID, &d.Name, &d.Role, &seen, &d.Version, &health, &d.Revoked)
+		err := rows.Scan(&d.ID, &d.Name, &d.Role, &seen, &d.Version, &health, &d.Revoked,
+			&d.Uptime, &lastSync, &disk)
 		if err != nil {
 			return nil, err
 		}
 		d.LastSeen = time.Unix(0, seen)
+		if lastSync > 0 {
+			d.LastSync = time.Unix(0, lastSync)
+		}
+		if disk >= 0 {
+			d.DiskFree = &disk
+		}
 		json.Unmarshal([]byte(health), &d.Health)
 		out = append(out, d)
 	}

@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS devices (
   token_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL,
   last_seen INTEGER NOT NULL DEFAULT 0, health TEXT NOT NULL DEFAULT '{}',
   version TEXT NOT NULL DEFAULT '', revoked INTEGER NOT NULL DEFAULT 0);
+-- The rest of each device's last heartbeat (uptime, last sync, free disk),
+-- in a table of its own so a store made before it gains it at open.
+CREATE TABLE IF NOT EXISTS device_beats (
+  device TEXT PRIMARY KEY, uptime_s INTEGER NOT NULL, last_sync INTEGER NOT NULL,
+  disk_free INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS enrol_codes (
   code_hash TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL,
   expires_at INTEGER NOT NULL, used_by TEXT NOT NULL DEFAULT '');

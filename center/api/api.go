@@ -454,14 +454,45 @@ type SeqRange struct {
 
 // --- heartbeat ---
 
-// Heartbeat is posted by a device every minute or so
-// (POST /api/v1/heartbeat).
+// Heartbeat is posted by a device with each sync round (a kiosk, every
+// few seconds while online) or every minute (a display)
+// (POST /api/v1/heartbeat). It is what the admin's device page and the
+// center's device alerts are made from.
 type Heartbeat struct {
-	Version string            `json:"version"`
-	Uptime  int64             `json:"uptime_s"`
-	Health  map[string]string `json:"health"` // component → "ok" or a problem
-	Pending int               `json:"journal_pending"`
+	Version string `json:"version"`
+	Uptime  int64  `json:"uptime_s"`
+	// Health is component → "ok" or the problem in a few words. A kiosk
+	// always names HealthPrinter and HealthReader; every device names
+	// HealthSync (kiosk) or "stream" (display). At most 32 entries.
+	Health map[string]string `json:"health"`
+	// Pending is the ledger backlog: journal events the center has not
+	// yet acknowledged (0 on a display, which keeps no journal).
+	Pending int `json:"journal_pending"`
+	// LastSync is when the device last completed a sync with the center
+	// (kiosk: a whole round of push, pulls and leases; display: the call
+	// stream last heard), on the center's clock as the device measured its
+	// offset, so a device whose own clock is wrong still reads true. Left
+	// out when the device has not synced since it started.
+	LastSync time.Time `json:"last_sync,omitzero"`
+	// DiskFree is the space left for the device's data directory, in
+	// bytes: the ledger syncs every ticket to disk, so a full disk stops
+	// ticket issue. Nil when it could not be measured (0 is a full disk).
+	DiskFree *int64 `json:"disk_free_bytes,omitempty"`
 }
+
+// Health components every kiosk names in its heartbeat.
+const (
+	// HealthPrinter is the printer's state, paper included: "ok",
+	// "paper low", "paper out", "cover open", "offline", or "unknown"
+	// before its first status reply.
+	HealthPrinter = "printer"
+	// HealthReader is the ID-card reader: "ok", "not answering",
+	// "not fitted" (no port configured) or why it could not be opened.
+	HealthReader = "reader"
+	// HealthSync is how the device's last sync round went: "ok" or why it
+	// failed.
+	HealthSync = "sync"
+)
 
 // HeartbeatAck tells the device what to pull.
 type HeartbeatAck struct {
