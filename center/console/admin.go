@@ -26,11 +26,18 @@ type deviceRow struct {
 	center.DeviceHealth
 	Online   bool
 	Seen     string
-	Printer  string
+	Up       string // uptime, "3d 4h"
+	Printer  string // its state, paper included
+	Reader   string
+	Synced   string // last successful sync, hall time; "—" if none since start
+	Disk     string // free disk, "4.8 GiB"; "?" when not reported
 	Other    string
 	Backlog  string
 	KBHeld   string
 	KBBehind bool
+	// Warn names the columns an alert is about ("behind", "disk"), so the
+	// cell is marked where the admin looks.
+	Warn map[string]bool
 }
 
 type adminData struct {
@@ -71,10 +78,10 @@ func (c *Console) adminData(ctx context.Context) (adminData, error) {
 	if d.KBVer, d.KBEntries, d.KBAt, err = c.eng.KnowledgeVersion(ctx); err != nil {
 		return d, err
 	}
-	if d.Devices, err = c.deviceRows(ctx, now, d.KBVer); err != nil {
+	if d.Alerts, err = c.eng.DeviceAlerts(ctx, center.AlertLimits{}); err != nil {
 		return d, err
 	}
-	if d.Alerts, err = c.eng.DeviceAlerts(ctx, center.AlertLimits{}); err != nil {
+	if d.Devices, err = c.deviceRows(ctx, now, d.KBVer, d.Alerts); err != nil {
 		return d, err
 	}
 	if d.Drafts, err = c.eng.KnowledgeDrafts(ctx); err != nil {
@@ -105,10 +112,12 @@ func (d *adminData) local(loc *time.Location) {
 	}
 }
 
-// deviceRows shows each device's health: online, version, the printer's
-// paper state from its heartbeat, the journal backlog and the knowledge
-// version it holds (K3).
-func (c *Console) deviceRows(ctx context.Context, now time.Time, kb int64) ([]deviceRow, error) {
+// deviceRows shows each device's last heartbeat: online, version, uptime,
+// the printer's state with its paper, the reader, the last successful
+// sync, free disk, the journal backlog and the knowledge version it holds
+// (K3). Cells an alert is about are marked.
+func (c *Console) deviceRows(ctx context.Context, now time.Time, kb int64,
+	alerts []center.DeviceAlert) ([]deviceRow, error) {
 	devs, err := c.eng.Devices(ctx)
 	if err != nil {
 		return nil, err
@@ -119,23 +128,40 @@ func (c *Console) deviceRows(ctx context.Context, now time.Time, kb int64) ([]de
 	}
 	var out []deviceRow
 	for _, dv := range devs {
-		out = append(out, deviceRowOf(dv, notes, now, kb))
+		dr := deviceRowOf(dv, notes, now, kb)
+		for _, a := range alerts {
+			if a.DeviceID == dv.ID {
+				dr.Warn[a.Kind] = true
+			}
+		}
+		out = append(out, dr)
 	}
 	return out, nil
 }
 
 func deviceRowOf(dv center.DeviceHealth, notes map[string]center.DeviceNote, now time.Time,
 	kb int64) deviceRow {
-	dr := deviceRow{DeviceHealth: dv, Seen: "—", Backlog: "?", KBHeld: "?"}
+	dr := deviceRow{DeviceHealth: dv, Seen: "—", Synced: "—", Disk: "?", Backlog: "?",
+		KBHeld: "?", Warn: map[string]bool{}}
 	if dv.LastSeen.Unix() > 0 {
 		dr.Online = now.Sub(dv.LastSeen) < onlineWithin && !dv.Revoked
 		dr.Seen = dv.LastSeen.In(now.Location()).Format("01-02 15:04:05")
+		dr.Up = fmtUptime(time.Duration(dv.Uptime) * time.Second)
+	}
+	if !dv.LastSync.IsZero() {
+		dr.Synced = dv.LastSync.In(now.Location()).Format("01-02 15:04:05")
+	}
+	if dv.DiskFree != nil {
+		dr.Disk = fmtBytes(*dv.DiskFree)
 	}
 	var other []string
 	for k, v := range dv.Health {
-		if k == "printer" {
+		switch k {
+		case api.HealthPrinter:
 			dr.Printer = v
-		} else {
+		case api.HealthReader:
+			dr.Reader = v
+		default:
 			other = append(other, k+": "+v)
 		}
 	}
@@ -151,6 +177,27 @@ func deviceRowOf(dv center.DeviceHealth, notes map[string]center.DeviceNote, now
 		}
 	}
 	return dr
+}
+
+// fmtUptime shows an uptime to the unit that matters: days and hours,
+// hours and minutes, or minutes.
+func fmtUptime(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd %dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
+	default:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+}
+
+// fmtBytes shows a free-disk figure in MiB below a GiB, else in GiB.
+func fmtBytes(n int64) string {
+	if n < 1<<30 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 }
 
 func (c *Console) feedbackRows(ctx context.Context, h *center.Hall) ([]feedbackRow, error) {
