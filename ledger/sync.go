@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,10 +50,14 @@ type SyncOptions struct {
 	// version stamped into the binary (internal/buildinfo).
 	Version string
 	// Health, when set, adds the device's parts to each heartbeat: the
-	// kiosk reports its printer ("ready", "paper near end", …), reader and
-	// free disk, so the center can alert an admin. The center keeps at
-	// most 32 entries.
+	// kiosk reports its printer ("ok", "paper low", …) and its reader
+	// (api.HealthPrinter, api.HealthReader), so the center can alert an
+	// admin. The center keeps at most 32 entries.
 	Health func(ctx context.Context) map[string]string
+	// DiskFree, when set, measures the bytes left for the ledger's
+	// directory (platform.DiskFree) for each heartbeat: a full disk stops
+	// ticket issue, and the center alerts before it is full.
+	DiskFree func() (uint64, error)
 	// OnState is called (from the sync goroutine) when the state changes.
 	OnState func(State)
 }
@@ -107,6 +112,10 @@ type Syncer struct {
 	mu    sync.Mutex
 	state State
 	start time.Time
+	// lastSync is the device clock at the end of the last round that
+	// succeeded, zero before the first. It is kept apart from State: it
+	// moves every round, and OnState is for changes.
+	lastSync time.Time
 }
 
 // NewSyncer returns a Syncer for l and c. It starts offline; Run or a
@@ -211,6 +220,9 @@ func (s *Syncer) setState(err error) {
 	if online != old.Online {
 		s.state.Online, s.state.Since = online, s.opts.Clock.Now()
 	}
+	if err == nil {
+		s.lastSync = s.opts.Clock.Now()
+	}
 	st := s.state
 	s.mu.Unlock()
 	if online {
@@ -245,9 +257,8 @@ func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 	if s.opts.Health != nil {
 		health = s.opts.Health(ctx)
 	}
-	health["sync"] = s.health()
-	ack, err := s.c.Heartbeat(ctx, api.Heartbeat{Version: s.opts.Version,
-		Uptime: int64(t0.Sub(s.start).Seconds()), Pending: int(s.pending()), Health: health})
+	health[api.HealthSync] = s.health()
+	ack, err := s.c.Heartbeat(ctx, s.beat(t0, health))
 	if err != nil {
 		return ack, fmt.Errorf("heartbeat: %w", err)
 	}
@@ -267,6 +278,32 @@ func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 		}
 	}
 	return ack, nil
+}
+
+// beat is the heartbeat sent at t0 (device clock). The last sync goes on
+// the center's clock, corrected by the offset measured so far, so a kiosk
+// whose clock is wrong does not look behind (or ahead) to the center.
+func (s *Syncer) beat(t0 time.Time, health map[string]string) api.Heartbeat {
+	hb := api.Heartbeat{Version: s.opts.Version, Uptime: int64(t0.Sub(s.start).Seconds()),
+		Pending: int(s.pending()), Health: health}
+	s.mu.Lock()
+	last := s.lastSync
+	s.mu.Unlock()
+	if !last.IsZero() {
+		hb.LastSync = s.l.hallTime(last)
+	}
+	if s.opts.DiskFree != nil {
+		n, err := s.opts.DiskFree()
+		if err != nil {
+			// Left out, the center shows it unknown; a warning every
+			// round would only fill the log.
+			s.log.Debug("free disk not measured", logging.KeyErr, err)
+		} else {
+			free := int64(min(n, math.MaxInt64))
+			hb.DiskFree = &free
+		}
+	}
+	return hb
 }
 
 // health is the sync component's line in the heartbeat: "ok", or why the
