@@ -35,10 +35,14 @@ func (e *Engine) PushJournal(ctx context.Context, dev Device,
 		return api.JournalAck{}, err
 	}
 	var ack api.JournalAck
-	err = e.write(ctx, func(w *txn) error {
-		var err error
-		ack, err = e.pushJournal(ctx, w, h, dev, push.Events)
-		return err
+	// Feedback events land in the console's table, which a center whose
+	// console never started has yet to create.
+	err = e.withConsoleSchema(ctx, func() error {
+		return e.write(ctx, func(w *txn) error {
+			var err error
+			ack, err = e.pushJournal(ctx, w, h, dev, push.Events)
+			return err
+		})
 	})
 	return ack, err
 }
@@ -133,16 +137,40 @@ func compactJSON(raw []byte) (string, error) {
 	return string(out), err
 }
 
-// applyEvent gives an event its effect at the center. Only ticket.issued
-// has one: a ticket issued offline from a lease is created if its id is
-// new (an online ticket journalled later is already there: nothing
-// happens). An event the center cannot apply is kept and recorded as an
+// applyEvent gives an event its effect at the center. Two kinds have one:
+// ticket.issued, whose ticket issued offline from a lease is created if its
+// id is new (an online ticket journalled later is already there: nothing
+// happens); and knowledge.feedback, filed as POST /knowledge/feedback
+// files it. An event the center cannot apply is kept and recorded as an
 // anomaly rather than refused, so one bad event cannot stall the device's
 // sync forever.
 func (e *Engine) applyEvent(ctx context.Context, w *txn, h *Hall, dev Device, ev api.Event) error {
-	if ev.Kind != api.EventTicketIssued {
-		return nil
+	switch ev.Kind {
+	case api.EventTicketIssued:
+		return e.applyTicket(ctx, w, h, dev, ev)
+	case api.EventKnowledgeFeedback:
+		return applyFeedback(ctx, w, dev, ev)
 	}
+	return nil
+}
+
+// applyFeedback files feedback a kiosk took offline (K4), dated when the
+// citizen gave it. Its ID makes it idempotent beside the journal's own
+// seq check (G3): the same feedback also sent by POST is stored once.
+func applyFeedback(ctx context.Context, w *txn, dev Device, ev api.Event) error {
+	var fb api.KnowledgeFeedback
+	if err := json.Unmarshal(ev.Payload, &fb); err != nil {
+		return anomaly(ctx, w, dev, ev.Seq, "knowledge.feedback payload unreadable")
+	}
+	if err := checkFeedback(fb); err != nil {
+		return anomaly(ctx, w, dev, ev.Seq, "knowledge.feedback refused: "+err.Error())
+	}
+	return insertFeedback(ctx, w, dev, fb, ev.Time)
+}
+
+// applyTicket creates a ticket a kiosk issued offline from its lease.
+func (e *Engine) applyTicket(ctx context.Context, w *txn, h *Hall, dev Device,
+	ev api.Event) error {
 	var p api.TicketIssuedPayload
 	if err := json.Unmarshal(ev.Payload, &p); err != nil || !validID(p.TicketID) {
 		return anomaly(ctx, w, dev, ev.Seq, "ticket.issued payload unreadable")

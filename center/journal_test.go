@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -203,5 +204,47 @@ func TestR12_LateOfflineCheckInIsNoNoShow(t *testing.T) {
 	}
 	if got, _ := env.Engine.Booking(ctx, b.ID); got.Status != api.BookingCheckedIn {
 		t.Fatalf("after the journal: %s, want checked_in", got.Status)
+	}
+}
+
+// K4 with G3: feedback a kiosk took offline arrives in its journal and is
+// filed as POST /knowledge/feedback files it, under the time the citizen
+// gave it. The same feedback ID sent by the journal and by POST, or a
+// replayed push, is stored once; unreadable feedback becomes an anomaly,
+// not a refused batch. The center's console never started here, so the
+// push also creates the feedback table.
+func TestK4FeedbackFromJournal(t *testing.T) {
+	env := centertest.Start(t)
+	ctx := context.Background()
+	c := env.Client(env.Enrol(api.RoleKiosk, "k").Token)
+	code := env.Matter("A")
+	given := env.Clock.Now().Add(-2 * time.Hour)
+	sent := api.KnowledgeFeedback{ID: "fb-00000001", Code: code, Kind: api.FeedbackUnclear}
+	j := &fakeJournal{}
+	j.add(given, api.EventKnowledgeFeedback, api.KnowledgeFeedback{ID: "fb-00000002",
+		Code: code, Kind: api.FeedbackHelpful})
+	j.add(given, api.EventKnowledgeFeedback, sent)
+	j.add(given, api.EventKnowledgeFeedback, api.KnowledgeFeedback{ID: "fb-00000003",
+		Code: code, Kind: "angry"})
+	for range 2 {
+		if e := c.Do("POST", "/journal", api.JournalPush{Events: j.events}, nil); e != nil {
+			t.Fatal(e)
+		}
+	}
+	if e := c.Do("POST", "/knowledge/feedback", sent, nil); e != nil {
+		t.Fatal(e)
+	}
+	sums, err := env.Engine.KnowledgeFeedbackSummary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 1 || sums[0].Code != code || len(sums[0].Counts) != 2 ||
+		sums[0].Counts[api.FeedbackHelpful] != 1 || sums[0].Counts[api.FeedbackUnclear] != 1 ||
+		!sums[0].Last.Equal(given) {
+		t.Fatalf("feedback %+v, want one helpful and one unclear on %s at %v", sums, code, given)
+	}
+	an, _ := env.Engine.Anomalies(ctx)
+	if len(an) != 1 || !strings.Contains(an[0], "knowledge.feedback refused") {
+		t.Fatalf("anomalies %v, want the angry feedback", an)
 	}
 }

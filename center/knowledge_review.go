@@ -256,6 +256,18 @@ func (e *Engine) KnowledgeVersion(ctx context.Context) (int64, int, time.Time, e
 // once per ID.
 func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device,
 	fb api.KnowledgeFeedback) error {
+	if err := checkFeedback(fb); err != nil {
+		return err
+	}
+	return e.withConsoleSchema(ctx, func() error {
+		return e.write(ctx, func(w *txn) error {
+			return insertFeedback(ctx, w, dev, fb, w.now)
+		})
+	})
+}
+
+// checkFeedback refuses feedback the center cannot file (G8).
+func checkFeedback(fb api.KnowledgeFeedback) error {
 	switch {
 	case !validID(fb.ID):
 		return badRequest("id: want 8–64 letters, digits or '-'")
@@ -266,17 +278,23 @@ func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device,
 	}
 	switch fb.Kind {
 	case api.FeedbackHelpful, api.FeedbackUnclear, api.FeedbackWrong, api.FeedbackNotFound:
-	default:
-		return badRequest("kind: want helpful, unclear, wrong or not_found, got %q", fb.Kind)
+		return nil
 	}
-	return e.withConsoleSchema(ctx, func() error {
-		return e.write(ctx, func(w *txn) error {
-			_, err := w.tx.ExecContext(ctx, `INSERT INTO kb_feedback (id, code, kind, text,
-				query, device, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-				fb.ID, fb.Code, fb.Kind, fb.Text, fb.Query, dev.ID, w.now.UnixNano())
-			return err
-		})
-	})
+	return badRequest("kind: want helpful, unclear, wrong or not_found, got %q", fb.Kind)
+}
+
+// insertFeedback files checked feedback given at time at. A second copy of
+// an ID (the kiosk's retry, or the same feedback sent by POST and then by
+// the journal) changes nothing.
+func insertFeedback(ctx context.Context, w *txn, dev Device, fb api.KnowledgeFeedback,
+	at time.Time) error {
+	_, err := w.tx.ExecContext(ctx, `INSERT INTO kb_feedback (id, code, kind, text,
+		query, device, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		fb.ID, fb.Code, fb.Kind, fb.Text, fb.Query, dev.ID, at.UnixNano())
+	if err != nil {
+		return fmt.Errorf("store feedback: %w", err)
+	}
+	return nil
 }
 
 // FeedbackSummary is the feedback on one entry (K4), for the department.

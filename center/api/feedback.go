@@ -24,3 +24,9 @@ const (
 	FeedbackWrong    = "wrong"
 	FeedbackNotFound = "not_found"
 )
+
+// EventKnowledgeFeedback is the journal event of feedback a kiosk took
+// while it could not reach the center: its payload is a KnowledgeFeedback,
+// and the center records it as it records POST /knowledge/feedback, once
+// per ID (K4, G3), so nothing a citizen said offline is lost.
+const EventKnowledgeFeedback = "knowledge.feedback"
