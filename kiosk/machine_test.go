@@ -1,6 +1,7 @@
 package kiosk_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -598,6 +599,40 @@ func TestSearchAndFeedback(t *testing.T) {
 		if h.Department != "区人社局" {
 			t.Fatalf("filter leaked %+v", h)
 		}
+	}
+}
+
+// K4 offline: feedback given while the center is out of reach is kept for
+// the next sync and the citizen is thanked and told so, once per visit to
+// the entry; only a failure to keep it says it was not sent.
+func TestFeedbackOffline(t *testing.T) {
+	r := newRig(t, "09:00")
+	r.k.Search.Offline = true
+	r.m.StartSearch()
+	code := matterA
+	r.m.OpenEntry(code)
+	r.m.Feedback(false)
+	r.settle()
+	r.m.Feedback(false)
+	r.settle()
+	if got := r.m.State().Reply; got != "detail.queued" {
+		t.Fatalf("reply %q, want detail.queued", got)
+	}
+	if r.k.Search.Queued[code] != -1 || len(r.k.Search.Feedback0) != 0 {
+		t.Fatalf("queued %v, sent %v: want one vote queued", r.k.Search.Queued,
+			r.k.Search.Feedback0)
+	}
+	if zh := kiosk.T(kiosk.ZH, "detail.queued"); !strings.Contains(zh, "感谢") {
+		t.Fatalf("the queued reply %q does not thank the citizen", zh)
+	}
+
+	r.m.Back()
+	r.k.Search.Fail = errors.New("ledger: disk full")
+	r.m.OpenEntry(code)
+	r.m.Feedback(true)
+	r.settle()
+	if got := r.m.State().Reply; got != "detail.unsent" {
+		t.Fatalf("reply %q, want detail.unsent", got)
 	}
 }
 

@@ -210,6 +210,7 @@ var messages = map[Msg][2]string{
 	"detail.yes":       {"有帮助", "Yes"},
 	"detail.no":        {"没帮助", "No"},
 	"detail.thanks":    {"感谢您的反馈", "Thank you for your feedback"},
+	"detail.queued":    {"感谢您的反馈，联网后将自动发送", "Thank you; it will be sent once back online"},
 	"detail.unsent":    {"暂时无法发送反馈，请稍后再试", "Feedback could not be sent now; please try later"},
 	"detail.printed":   {"指南已打印，请取走", "Guide printed; please take it"},
 

@@ -146,8 +146,10 @@ type Search interface {
 	Query(ctx context.Context, q, department string, limit int) ([]Hit, error)
 	// Entry returns a matter's seven elements.
 	Entry(ctx context.Context, code string) (Entry, error)
-	// Feedback sends "was this helpful?" to the center (K4).
-	Feedback(ctx context.Context, code string, helpful bool) error
+	// Feedback sends "was this helpful?" to the center (K4). When the
+	// center cannot be reached the feedback is kept for the next sync
+	// instead, and queued is true: nothing the citizen said is lost.
+	Feedback(ctx context.Context, code string, helpful bool) (queued bool, err error)
 }
 
 // PrinterState is the printer's condition as the kiosk acts on it.

@@ -110,20 +110,27 @@ func (m *Machine) PrintGuide() {
 	})
 }
 
-// Feedback sends "was this helpful?" for the open entry to the center (K4).
+// Feedback sends "was this helpful?" for the open entry to the center (K4),
+// once per visit to the entry. Offline it is kept for the next sync and
+// the citizen is told so.
 func (m *Machine) Feedback(helpful bool) {
-	if m.st.Busy || m.st.Entry == nil || m.st.Reply == "detail.thanks" {
+	if m.st.Busy || m.st.Entry == nil || m.st.Reply == "detail.thanks" ||
+		m.st.Reply == "detail.queued" {
 		return
 	}
 	m.touched()
 	code := m.st.Entry.Code
 	m.call(func(ctx context.Context) func() {
-		err := m.ports.Search.Feedback(ctx, code, helpful)
+		queued, err := m.ports.Search.Feedback(ctx, code, helpful)
 		return func() {
-			m.st.Reply = "detail.thanks"
-			if err != nil {
-				m.log.Info("feedback not sent", "err", err)
+			switch {
+			case err != nil:
+				m.log.Warn("feedback lost", "err", err)
 				m.st.Reply = "detail.unsent"
+			case queued:
+				m.st.Reply = "detail.queued"
+			default:
+				m.st.Reply = "detail.thanks"
 			}
 		}
 	})

@@ -10,12 +10,14 @@ import (
 	"hallkiosk/center/api"
 )
 
-// Event kinds written to the journal. The first two are the center's
-// (api.EventTicketIssued, api.EventCheckedIn) and change its state; the
-// others are kept and chained by the center with no effect there.
+// Event kinds written to the journal. Ticket issued and feedback change
+// the center's state (feedback: K4, taken while the center was out of
+// reach); the others are kept and chained by the center with no effect
+// there.
 const (
 	KindTicketIssued  = api.EventTicketIssued
 	KindCheckedIn     = api.EventCheckedIn
+	KindFeedback      = api.EventKnowledgeFeedback
 	KindTicketPrinted = "ticket.printed"
 	KindBookingVoid   = "booking.void"
 	KindLeaseGranted  = "lease.granted"

@@ -213,14 +213,31 @@ func (s *Search) Entry(ctx context.Context, code string) (kiosk.Entry, error) {
 	return out, nil
 }
 
-// Feedback implements kiosk.Search (K4): "helpful" or "unclear".
-func (s *Search) Feedback(ctx context.Context, code string, helpful bool) error {
+// Feedback implements kiosk.Search (K4): "helpful" or "unclear". Online it
+// goes to the center at once. When the center is known to be out of reach,
+// or the request gets no answer, it is journalled in the ledger and the
+// sync loop's next push delivers it; the center files one ID once, so a
+// request that arrived though its reply was lost is not counted twice.
+func (s *Search) Feedback(ctx context.Context, code string, helpful bool) (bool, error) {
 	kind := api.FeedbackUnclear
 	if helpful {
 		kind = api.FeedbackHelpful
 	}
 	fb := api.KnowledgeFeedback{ID: ledger.NewKey(), Code: code, Kind: kind}
-	return s.Center.post(ctx, "/knowledge/feedback", fb, nil)
+	if s.Center.Online() {
+		err := s.Center.post(ctx, "/knowledge/feedback", fb, nil)
+		if !errors.Is(err, kiosk.ErrOffline) {
+			return false, err
+		}
+	}
+	// A center too slow for the call's deadline must not cost the
+	// feedback: the local write gets its own.
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.Ledger.L.QueueFeedback(qctx, fb); err != nil {
+		return false, fmt.Errorf("adapt: feedback: %w", err)
+	}
+	return true, nil
 }
 
 // RefreshEvery reloads the hall until ctx ends, so a new hall version

@@ -103,12 +103,16 @@ func (b *Bookings) Cancel(ctx context.Context, code string, c kiosk.Card) error 
 type Search struct {
 	mu        sync.Mutex
 	cat       *Catalog
-	Feedback0 map[string]int // code → net helpful votes
-	Offline   bool
+	Feedback0 map[string]int // code → net helpful votes the center got
+	Queued    map[string]int // code → net helpful votes kept for the next sync
+	Offline   bool           // feedback is queued, as the real kiosk's is
+	Fail      error          // feedback fails with this (the ledger cannot write)
 }
 
 // NewSearch searches the catalog's entries.
-func NewSearch(c *Catalog) *Search { return &Search{cat: c, Feedback0: map[string]int{}} }
+func NewSearch(c *Catalog) *Search {
+	return &Search{cat: c, Feedback0: map[string]int{}, Queued: map[string]int{}}
+}
 
 // Query implements kiosk.Search.
 func (s *Search) Query(_ context.Context, q, dept string, limit int) ([]kiosk.Hit, error) {
@@ -155,18 +159,22 @@ func (s *Search) Entry(_ context.Context, code string) (kiosk.Entry, error) {
 }
 
 // Feedback implements kiosk.Search.
-func (s *Search) Feedback(_ context.Context, code string, helpful bool) error {
+func (s *Search) Feedback(_ context.Context, code string, helpful bool) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.Fail != nil {
+		return false, s.Fail
+	}
+	votes := s.Feedback0
 	if s.Offline {
-		return kiosk.ErrOffline
+		votes = s.Queued
 	}
 	if helpful {
-		s.Feedback0[code]++
+		votes[code]++
 	} else {
-		s.Feedback0[code]--
+		votes[code]--
 	}
-	return nil
+	return s.Offline, nil
 }
 
 // Printer records jobs; Fail makes the next print fail in that state.
