@@ -100,12 +100,10 @@ func (m *Machine) submitLookup(ok bool, hint Msg, q Lookup) {
 func (m *Machine) CardEvent(ev CardEvent) {
 	switch ev.Kind {
 	case ReaderLost:
-		m.st.Reader = false
-		m.changed()
+		m.readerChanged(false)
 		return
 	case ReaderFound:
-		m.st.Reader = true
-		m.changed()
+		m.readerChanged(true)
 		return
 	case CardRemoved:
 		return

@@ -222,6 +222,9 @@ type Machine struct {
 	holding bool
 	wg      sync.WaitGroup
 	voice   chan [2]string // prompts for the speaker goroutine
+	// printerSeen: the printer's first status has come (and gone to the
+	// center, whatever it was).
+	printerSeen bool
 }
 
 // New returns a machine on the home screen.
@@ -325,16 +328,36 @@ func (m *Machine) linkState() {
 
 // PrinterChanged records the printer's condition; paper low is reported
 // to the center and tickets continue, the other faults stop ticket actions.
+// The first status goes to the center even when it is "ok": a printer
+// that never changes must still show on the admin's device page.
 func (m *Machine) PrinterChanged(s PrinterState) {
-	if s == m.st.Printer {
+	if s == m.st.Printer && m.printerSeen {
 		return
 	}
+	m.printerSeen = true
 	m.log.Info("printer state", "state", s.String())
 	m.st.Printer = s
-	if m.ports.Link != nil {
-		m.ports.Link.Report("printer", s.String())
-	}
+	m.report(api.HealthPrinter, s.String())
 	m.changed()
+}
+
+// readerChanged records whether the ID-card reader answers, for the screen
+// (keypad only while it does not) and the center's device health.
+func (m *Machine) readerChanged(ok bool) {
+	m.st.Reader = ok
+	state := "not answering"
+	if ok {
+		state = "ok"
+	}
+	m.report(api.HealthReader, state)
+	m.changed()
+}
+
+// report passes a part's state to the center with the next heartbeat.
+func (m *Machine) report(part, state string) {
+	if m.ports.Link != nil {
+		m.ports.Link.Report(part, state)
+	}
 }
 
 // ToggleLang switches between Chinese and English.
