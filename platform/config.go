@@ -37,6 +37,7 @@ type Config struct {
 	GPIO    GPIOConfig    `toml:"gpio"`
 	Screen  ScreenConfig  `toml:"screen"`
 	Voice   VoiceConfig   `toml:"voice"`
+	Privacy PrivacyConfig `toml:"privacy"`
 }
 
 // DeviceConfig names the device.
@@ -64,6 +65,11 @@ type PrinterConfig struct {
 type ReaderConfig struct {
 	Port string `toml:"port"`
 	Baud int    `toml:"baud"`
+	// Fingerprint reads cards with the SAM command 30 10 (text, photo and
+	// fingerprint) instead of 30 01, for modules set up to answer only
+	// that. The fingerprint is dropped unread, like the photo. Default
+	// false.
+	Fingerprint bool `toml:"fingerprint"`
 }
 
 // GPIOConfig maps roles to lines. A line is a name as the kernel reports it
@@ -94,6 +100,20 @@ type VoiceConfig struct {
 	Volume []VolumeStep `toml:"volume"`
 }
 
+// PrivacyConfig bounds how long personal data stays on the device (G6).
+type PrivacyConfig struct {
+	// PurgeAfterDays is how many days after a booking's day the kiosk's
+	// ledger keeps its masked name and keyed ID hash; then they are
+	// erased (the booking's code and status stay for reconciliation).
+	// 1 to 30; default 7.
+	PurgeAfterDays int `toml:"purge_after_days"`
+}
+
+// MaxPurgeAfterDays bounds [privacy] purge_after_days: a kiosk needs a
+// booking's personal data only around its day, and R11's six-month record
+// of no-shows is kept by the center, not the device.
+const MaxPurgeAfterDays = 30
+
 // VolumeStep is one step of the volume schedule.
 type VolumeStep struct {
 	From   string  `toml:"from"`   // "HH:MM"
@@ -110,6 +130,7 @@ func DefaultConfig() Config {
 		Printer:  PrinterConfig{Baud: 115200, Paper: 80},
 		Reader:   ReaderConfig{Baud: 115200},
 		Screen:   ScreenConfig{Width: 1080, Height: 1920, Orientation: "portrait", Fullscreen: true},
+		Privacy:  PrivacyConfig{PurgeAfterDays: 7},
 	}
 }
 
@@ -246,6 +267,9 @@ func (c *Config) Check() []ConfigProblem {
 	}
 	if c.Screen.Width < 320 || c.Screen.Height < 240 || c.Screen.Width > 7680 || c.Screen.Height > 7680 {
 		bad("screen.width/height", fmt.Sprintf("%dx%d", c.Screen.Width, c.Screen.Height), "between 320x240 and 7680x7680")
+	}
+	if d := c.Privacy.PurgeAfterDays; d < 1 || d > MaxPurgeAfterDays {
+		bad("privacy.purge_after_days", d, fmt.Sprintf("1 to %d (days)", MaxPurgeAfterDays))
 	}
 	p = append(p, c.checkVoice()...)
 	slices.SortFunc(p, func(a, b ConfigProblem) int { return strings.Compare(a.Key, b.Key) })

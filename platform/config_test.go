@@ -27,6 +27,23 @@ func TestParseConfigGoodAppliesDefaults(t *testing.T) {
 	if cfg.Printer.Baud != 115200 || cfg.Printer.Paper != 80 || cfg.Screen.Orientation != "portrait" {
 		t.Fatalf("defaults not applied: %+v", cfg)
 	}
+	// G6's documented default (docs/ledger.md), and 30 01 unless asked.
+	if cfg.Privacy.PurgeAfterDays != 7 || cfg.Reader.Fingerprint {
+		t.Fatalf("privacy or reader defaults: %+v, %+v", cfg.Privacy, cfg.Reader)
+	}
+}
+
+// The keys a file may set beyond the defaults reach the Config.
+func TestParseConfigReaderAndPrivacy(t *testing.T) {
+	src := goodKiosk + "[reader]\nport = \"/dev/ttyUSB1\"\nfingerprint = true\n" +
+		"[privacy]\npurge_after_days = 3\n"
+	cfg, err := ParseConfig("k.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Reader.Fingerprint || cfg.Privacy.PurgeAfterDays != 3 {
+		t.Fatalf("reader %+v, privacy %+v", cfg.Reader, cfg.Privacy)
+	}
 }
 
 func TestExampleConfigsAreValid(t *testing.T) {
@@ -71,6 +88,12 @@ func TestParseConfigMistakes(t *testing.T) {
 		{"volume steps out of order", goodKiosk + "[voice]\nvolume = [{from = \"09:00\", volume = 1}, {from = \"08:00\", volume = 0.5}]\n", []string{`voice.volume[1].from = "08:00"`, "later"}},
 		{"volume above full", goodKiosk + "[voice]\nvolume = [{from = \"00:00\", volume = 3}]\n", []string{`voice.volume[0].volume = "3"`, "0 (silent) to 1"}},
 		{"misspelt volume key", goodKiosk + "[voice]\nvolume = [{from = \"00:00\", level = 0.5}]\n", []string{"voice.volume.level: unknown key"}},
+		{"fingerprint not a boolean", goodKiosk + "[reader]\nfingerprint = \"yes\"\n", []string{"line", "fingerprint"}},
+		{"misspelt fingerprint", goodKiosk + "[reader]\nfinger_print = true\n", []string{"reader.finger_print: unknown key"}},
+		{"purge after zero days", goodKiosk + "[privacy]\npurge_after_days = 0\n", []string{`privacy.purge_after_days = "0": want 1 to 30 (days)`}},
+		{"purge after a year", goodKiosk + "[privacy]\npurge_after_days = 365\n", []string{`privacy.purge_after_days = "365"`}},
+		{"purge days not a number", goodKiosk + "[privacy]\npurge_after_days = \"7d\"\n", []string{"line", "purge_after_days"}},
+		{"misspelt privacy key", goodKiosk + "[privacy]\npurge_days = 7\n", []string{"privacy.purge_days: unknown key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
