@@ -3,8 +3,10 @@ package ledger
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"hallkiosk/center"
 	"hallkiosk/center/api"
@@ -89,5 +91,25 @@ func TestHeartbeatDiskFree(t *testing.T) {
 	}
 	if d := heard(t, env); d.Health[api.HealthSync] != "ok" {
 		t.Fatalf("sync health %q", d.Health[api.HealthSync])
+	}
+}
+
+// A long state from a part (an error with a path in it) is clipped to
+// valid UTF-8, not sent whole: the center refuses a heartbeat whose state
+// passes 256 bytes, and the device would lose its health report.
+func TestHeartbeatClipsLongState(t *testing.T) {
+	env := centertest.Start(t)
+	k := newKiosk(t, env, 0)
+	long := "cannot open: " + strings.Repeat("读卡器", 100) // 900 bytes
+	k.s = NewSyncer(k.l, k.s.c, SyncOptions{Clock: k.dev,
+		Health: func(context.Context) map[string]string {
+			return map[string]string{api.HealthReader: long}
+		}})
+	if err := k.s.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := heard(t, env).Health[api.HealthReader]
+	if len(got) > 200 || !utf8.ValidString(got) || !strings.HasPrefix(long, got) {
+		t.Fatalf("reader state at the center: %d bytes %q", len(got), got)
 	}
 }

@@ -284,6 +284,9 @@ func (s *Syncer) heartbeat(ctx context.Context) (api.HeartbeatAck, error) {
 // the center's clock, corrected by the offset measured so far, so a kiosk
 // whose clock is wrong does not look behind (or ahead) to the center.
 func (s *Syncer) beat(t0 time.Time, health map[string]string) api.Heartbeat {
+	for k, v := range health {
+		health[k] = clipState(v)
+	}
 	hb := api.Heartbeat{Version: s.opts.Version, Uptime: int64(t0.Sub(s.start).Seconds()),
 		Pending: int(s.pending()), Health: health}
 	s.mu.Lock()
@@ -312,14 +315,22 @@ func (s *Syncer) beat(t0 time.Time, health map[string]string) api.Heartbeat {
 func (s *Syncer) health() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch e := s.state.LastError; {
-	case e == "" || e == "not yet connected":
-		return "ok"
-	case len(e) > 200:
-		return strings.ToValidUTF8(e[:200], "")
-	default:
+	if e := s.state.LastError; e != "" && e != "not yet connected" {
 		return e
 	}
+	return "ok"
+}
+
+// maxState is the longest health state sent: the center refuses a whole
+// heartbeat with a state over 256 bytes, and a long error must not cost
+// the device its heartbeat.
+const maxState = 200
+
+func clipState(v string) string {
+	if len(v) <= maxState {
+		return v
+	}
+	return strings.ToValidUTF8(v[:maxState], "")
 }
 
 // pushedSeq is the highest seq the center acknowledged.
