@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -197,10 +198,27 @@ func (e *Engine) checkSlotFree(ctx context.Context, w *txn, h *Hall, queue, matt
 	return r
 }
 
+// slotHorizon is how many days ahead slots are looked for.
+const slotHorizon = 30
+
+// Bounds of GET /slots?days=N: the workdays with room it covers.
+const (
+	DefaultSlotDays = 5
+	MaxSlotDays     = 10
+)
+
 // nextSlots lists up to n bookable slots with room for a matter, from the
 // first day R6 allows, over the next 30 days.
 func (e *Engine) nextSlots(ctx context.Context, q querier, h *Hall, matter string,
 	now time.Time, n int) ([]api.Slot, error) {
+	return e.slotsAhead(ctx, q, h, matter, now, n, slotHorizon)
+}
+
+// slotsAhead lists the bookable slots with room for a matter, from the
+// first day R6 allows (workdays, at least MinDaysAhead ahead) over the
+// next 30 days: at most n slots, on at most days days that have room.
+func (e *Engine) slotsAhead(ctx context.Context, q querier, h *Hall, matter string,
+	now time.Time, n, days int) ([]api.Slot, error) {
 	m := h.Matter(matter)
 	if m == nil || !h.Dept(h.MatterQueue(m)).Bookable {
 		return nil, nil
@@ -208,7 +226,8 @@ func (e *Engine) nextSlots(ctx context.Context, q querier, h *Hall, matter strin
 	queue := h.MatterQueue(m)
 	today, _ := time.ParseInLocation(api.DayLayout, h.Day(now), h.Location())
 	var out []api.Slot
-	for i := h.Booking.MinDaysAhead; i < 30 && len(out) < n; i++ {
+	withRoom := 0
+	for i := h.Booking.MinDaysAhead; i < slotHorizon && len(out) < n && withRoom < days; i++ {
 		day := today.AddDate(0, 0, i).Format(api.DayLayout)
 		if !h.IsWorkday(day) {
 			continue
@@ -216,6 +235,9 @@ func (e *Engine) nextSlots(ctx context.Context, q querier, h *Hall, matter strin
 		slots, err := e.daySlots(ctx, q, h, queue, day, n-len(out))
 		if err != nil {
 			return nil, err
+		}
+		if len(slots) > 0 {
+			withRoom++
 		}
 		out = append(out, slots...)
 	}
@@ -260,6 +282,20 @@ func (e *Engine) NextSlots(ctx context.Context, matter string, n int) ([]api.Slo
 		return nil, err
 	}
 	return e.nextSlots(ctx, e.rdb, h, matter, e.clk.Now(), n)
+}
+
+// SlotDays lists every bookable slot with room for a matter on the next
+// days workdays that have room (R6), so a citizen booking on site can
+// choose among several days, not only the first periods.
+func (e *Engine) SlotDays(ctx context.Context, matter string, days int) ([]api.Slot, error) {
+	if days < 1 || days > MaxSlotDays {
+		return nil, badRequest("days: want 1..%d, got %d", MaxSlotDays, days)
+	}
+	h, err := e.mustHall()
+	if err != nil {
+		return nil, err
+	}
+	return e.slotsAhead(ctx, e.rdb, h, matter, e.clk.Now(), math.MaxInt, days)
 }
 
 func (e *Engine) insertBooking(ctx context.Context, w *txn, b *api.Booking, period int,

@@ -3,6 +3,7 @@ package center
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -129,8 +130,18 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request, _ Device) {
 	s.reply(w, r, out, err)
 }
 
+// slots answers GET /slots?matter=CODE&days=N: the slots with room on the
+// next N workdays that have any (default DefaultSlotDays).
 func (s *Server) slots(w http.ResponseWriter, r *http.Request, _ Device) {
-	out, err := s.eng.NextSlots(r.Context(), r.URL.Query().Get("matter"), 20)
+	days, ok := queryInt(w, r, "days")
+	if !ok {
+		return
+	}
+	if r.URL.Query().Get("days") == "" {
+		days = DefaultSlotDays
+	}
+	days = min(days, math.MaxInt32) // refused below, without overflowing int
+	out, err := s.eng.SlotDays(r.Context(), r.URL.Query().Get("matter"), int(days))
 	if out == nil {
 		out = []api.Slot{}
 	}

@@ -148,6 +148,82 @@ func TestR6_SlotCapacity(t *testing.T) {
 	}
 }
 
+// R6 on GET /slots: every slot with room on the next N workdays that have
+// any (default 5), from one day ahead, inside 08:30–11:30 and 13:00–16:30;
+// a holiday and a fully booked day are passed over, not counted.
+func TestR6_SlotDays(t *testing.T) {
+	env := centertest.Start(t, centertest.WithHall(func(h *api.Hall) {
+		h.Calendar.Holidays = append(h.Calendar.Holidays, "2026-12-08") // a Tuesday
+	}))
+	c := env.Client(env.Enrol(api.RoleKiosk, "k").Token)
+	a := env.Matter("A")
+	slots := func(query string) ([]api.Slot, *api.Error) {
+		var out []api.Slot
+		st, e := c.DoStatus("GET", "/slots?matter="+query, nil, &out)
+		if e == nil && st != 200 {
+			t.Fatalf("slots %s: status %d", query, st)
+		}
+		return out, e
+	}
+	days := func(ss []api.Slot) []string {
+		var out []string
+		for _, s := range ss {
+			if len(out) == 0 || out[len(out)-1] != s.Day {
+				out = append(out, s.Day)
+			}
+		}
+		return out
+	}
+	got, e := slots(a)
+	if e != nil {
+		t.Fatal(e)
+	}
+	want := "[2026-12-04 2026-12-07 2026-12-09 2026-12-10 2026-12-11]"
+	if fmt.Sprint(days(got)) != want {
+		t.Fatalf("days %v, want %s", days(got), want)
+	}
+	perDay := map[string]int{}
+	for _, s := range got {
+		perDay[s.Day]++
+		inPeriod := (s.Start >= "08:30" && s.End <= "11:30") ||
+			(s.Start >= "13:00" && s.End <= "16:30")
+		if !inPeriod || s.Free <= 0 {
+			t.Errorf("slot %+v outside the periods or without room", s)
+		}
+	}
+	if perDay["2026-12-04"] != 13 { // 6 half-hours in the morning, 7 after lunch
+		t.Errorf("slots on 2026-12-04: %d, want 13", perDay["2026-12-04"])
+	}
+
+	// Monday fully booked: it is passed over and Monday week comes in.
+	person := 300
+	for _, s := range got {
+		for i := 0; s.Day == "2026-12-07" && i < s.Free; i++ {
+			person++
+			if _, err := env.Engine.CreateBooking(ctx, center.ChannelPhone,
+				bookReq(a, s.Day, s.Start, person)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, _ = slots(a + "&days=5")
+	want = "[2026-12-04 2026-12-09 2026-12-10 2026-12-11 2026-12-14]"
+	if fmt.Sprint(days(got)) != want {
+		t.Fatalf("days with Monday full %v, want %s", days(got), want)
+	}
+	if got, _ := slots(a + "&days=2"); len(days(got)) != 2 {
+		t.Fatalf("days=2: %v", days(got))
+	}
+	if got, e := slots(env.Matter("P")); e != nil || len(got) != 0 {
+		t.Fatalf("walk-in only matter (R1): %v, %v", got, e)
+	}
+	for _, bad := range []string{"0", "11", "x", "-1"} {
+		if _, e := slots(a + "&days=" + bad); e == nil || e.Code != api.ErrCodeBadRequest {
+			t.Errorf("days=%s: %v, want bad_request", bad, e)
+		}
+	}
+}
+
 func TestR3_Channels(t *testing.T) {
 	env := centertest.Start(t)
 	kiosk := env.Client(env.Enrol(api.RoleKiosk, "k").Token)

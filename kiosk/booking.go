@@ -6,7 +6,8 @@ import (
 	"hallkiosk/center/api"
 )
 
-// bookDays is how many bookable days the day screen offers at most.
+// bookDays is how many bookable days the day screen offers at most: a
+// working week to choose from.
 const bookDays = 5
 
 // StartBook begins an on-site booking: it needs the center (R3) and the
@@ -55,15 +56,13 @@ func (m *Machine) cardForBooking(c Card) {
 	m.show(ScreenDepartments)
 }
 
-// showDays asks the center for the matter's next periods and offers the
-// days that have any (R6: workdays, at least one day ahead).
-//
-// BUG(hallkiosk): the center's /slots returns the next 20 periods, about
-// two days; a week ahead needs /slots to take a day range.
+// showDays asks the center for the matter's periods with places left on
+// its next bookDays workdays that have any, and offers those days (R6:
+// workdays, at least one day ahead).
 func (m *Machine) showDays() {
 	matter := m.st.Matter.Code
 	m.call(func(ctx context.Context) func() {
-		slots, err := m.ports.Bookings.Slots(ctx, matter)
+		slots, err := m.ports.Bookings.Slots(ctx, matter, bookDays)
 		return func() { m.gotSlots(slots, err) }
 	})
 }

@@ -97,9 +97,9 @@ type BookingRequest struct {
 
 // Bookings reaches the center's booking service; it needs the link.
 type Bookings interface {
-	// Slots lists the next bookable periods of a matter with the places
-	// left in each, over the coming days.
-	Slots(ctx context.Context, matter string) ([]api.Slot, error)
+	// Slots lists the bookable periods with places left of a matter on
+	// the next days workdays that have any (R6).
+	Slots(ctx context.Context, matter string, days int) ([]api.Slot, error)
 	// Book makes an on-site booking (R3). Refusals are *api.Error.
 	Book(ctx context.Context, req BookingRequest) (api.Booking, error)
 	// Cancel cancels the card holder's booking with this code (R5).

@@ -35,11 +35,12 @@ var (
 	_ kiosk.Link     = (*Center)(nil)
 )
 
-// Slots implements kiosk.Bookings: the center's next bookable periods of
-// the matter, from now.
-func (c *Center) Slots(ctx context.Context, matter string) ([]api.Slot, error) {
+// Slots implements kiosk.Bookings: the center's bookable periods of the
+// matter with places left, on its next days workdays that have any.
+func (c *Center) Slots(ctx context.Context, matter string, days int) ([]api.Slot, error) {
 	var all []api.Slot
-	err := c.get(ctx, "/slots?matter="+url.QueryEscape(matter), &all)
+	err := c.get(ctx, fmt.Sprintf("/slots?matter=%s&days=%d", url.QueryEscape(matter), days),
+		&all)
 	return all, err
 }
 

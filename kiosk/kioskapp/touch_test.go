@@ -3,6 +3,7 @@ package kioskapp_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,41 @@ func TestTouchscreenBookingsOnRealParts(t *testing.T) {
 		t.Fatal("full name on screen (G6)")
 	}
 	s.removeCard()
+}
+
+// R6 on the touchscreen, on real parts: the day picker offers the next
+// five workdays (Friday to Thursday week, the weekend passed over), each
+// with its periods from 08:30 to 16:30, so the last period of the fifth day
+// can be booked.
+func TestTouchscreenBookingDaysOnRealParts(t *testing.T) {
+	s := newTouch(t, newWorld(t))
+	mt, _ := s.parts.Store.Matter(context.Background(), s.env.Matter("D"))
+	s.tap(zh("home.book"))
+	s.card("resident")
+	s.tap(mt.Department)
+	s.tap(mt.Name)
+	s.screen(kiosk.ScreenDays)
+	want := []string{"2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"}
+	if got := s.m.State().Days; !slices.Equal(got, want) {
+		t.Fatalf("days offered %v, want %v", got, want)
+	}
+	for _, d := range want {
+		s.shows(d)
+	}
+	s.tap("2026-12-10")
+	sl := s.m.State().Slots
+	if len(sl) != 13 || sl[0].Start != "08:30" || sl[len(sl)-1].End != "16:30" {
+		t.Fatalf("periods of 2026-12-10: %+v", sl)
+	}
+	s.removeCard()
+	if n := s.book("resident", "D", "2026-12-10", "16:00"); n.Title != "book.done" {
+		t.Fatalf("booking on the fifth workday: %+v", n)
+	}
+	bs, err := s.env.Engine.BookingsBetween(context.Background(), "2026-12-10", "2026-12-10")
+	must(t, err)
+	if len(bs) != 1 || bs[0].Start != "16:00" {
+		t.Fatalf("the center holds %+v", bs)
+	}
 }
 
 // Faults on the touchscreen, on real parts: an expired card on the real

@@ -35,8 +35,9 @@ func NewBookings() *Bookings {
 		byKey: map[string]api.Booking{}, Cancels: map[string]string{}, Late: map[string]bool{}}
 }
 
-// Slots implements kiosk.Bookings.
-func (b *Bookings) Slots(ctx context.Context, matter string) ([]api.Slot, error) {
+// Slots implements kiosk.Bookings: the template's slots on the first days
+// of Days.
+func (b *Bookings) Slots(ctx context.Context, matter string, days int) ([]api.Slot, error) {
 	if err := b.wait(ctx); err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func (b *Bookings) Slots(ctx context.Context, matter string) ([]api.Slot, error)
 		return nil, kiosk.ErrOffline
 	}
 	var out []api.Slot
-	for _, day := range b.Days {
+	for _, day := range b.Days[:min(days, len(b.Days))] {
 		for _, s := range b.Slots0 {
 			s.Day = day
 			out = append(out, s)
