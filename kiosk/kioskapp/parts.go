@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"hallkiosk/center/api"
 	"hallkiosk/idcard"
 	"hallkiosk/kiosk"
 	"hallkiosk/kiosk/adapt"
@@ -35,6 +36,9 @@ type Parts struct {
 	Reader  *adapt.Reader
 	Tech    *Tech
 	closers []func() error
+	// noReader says why Reader is nil ("not fitted", or the open error),
+	// for the heartbeat; "" when a reader is open.
+	noReader string
 }
 
 // Options tune Open.
@@ -80,7 +84,8 @@ func Open(ctx context.Context, cfg *platform.Config, o Options) (*Parts, error) 
 }
 
 func (p *Parts) openLedger(ctx context.Context, cfg *platform.Config, o Options) error {
-	l, err := ledger.Open(ledger.DefaultPath(cfg.DataDir), ledger.Options{Clock: o.Clock, Log: o.Log})
+	l, err := ledger.Open(ledger.DefaultPath(cfg.DataDir), ledger.Options{Clock: o.Clock,
+		Log: o.Log, PurgeAfterDays: cfg.Privacy.PurgeAfterDays})
 	if err != nil {
 		return fmt.Errorf("kiosk: %w", err)
 	}
@@ -122,7 +127,8 @@ func (p *Parts) openCenter(_ context.Context, cfg *platform.Config, o Options) e
 	p.Center = &adapt.Center{Base: cfg.Center.URL, Token: token, HTTP: hc}
 	p.Syncer = ledger.NewSyncer(p.Ledger, ledger.NewHTTPCenter(cfg.Center.URL, token, hc),
 		ledger.SyncOptions{Clock: o.Clock, Log: o.Log, Version: o.Version,
-			Health: p.Center.Health, // the printer's state reaches the center
+			Health:   p.health, // the printer's and reader's states reach the center
+			DiskFree: func() (uint64, error) { return platform.DiskFree(cfg.DataDir) },
 			// The first hall arrives with the first good round: show it
 			// at once rather than at the next periodic refresh.
 			OnState: func(ledger.State) { go p.Store.Refresh(context.Background()) }})
@@ -152,20 +158,40 @@ func (p *Parts) openReader(ctx context.Context, cfg *platform.Config, o Options)
 	log := logging.For(o.Log, "kiosk")
 	if cfg.Reader.Port == "" {
 		log.Info("no ID-card reader configured; keypad check-in only")
+		p.noReader = "not fitted"
 		return nil
 	}
 	sp, err := openReopening(platform.SerialConfig{Path: cfg.Reader.Port, Baud: cfg.Reader.Baud})
 	if err != nil {
 		log.Warn("ID-card reader not available; keypad check-in only", logging.KeyErr, err)
+		p.noReader = "cannot open: " + err.Error()
 		return nil
 	}
 	p.closers = append(p.closers, sp.Close)
 	// The reader's polls pace by the wall clock, like its exchanges: a
 	// test's fake clock must not stall them.
-	r := idcard.New(sp, idcard.Options{Baud: cfg.Reader.Baud, Clock: clock.Real{}, Log: o.Log})
+	r := idcard.New(sp, idcard.Options{Baud: cfg.Reader.Baud, Clock: clock.Real{}, Log: o.Log,
+		Fingerprint: cfg.Reader.Fingerprint})
 	p.Reader = &adapt.Reader{R: r, HallKey: p.Store.HallKey}
 	p.Reader.Start(ctx)
 	return nil
+}
+
+// health is the kiosk's parts in each heartbeat (issue 10.3): the printer
+// and the reader as the machine last reported them, "unknown" until the
+// first status or reader event, and why there is no reader when there is
+// none. The sync loop adds its own line.
+func (p *Parts) health(ctx context.Context) map[string]string {
+	h := p.Center.Health(ctx)
+	if _, ok := h[api.HealthPrinter]; !ok {
+		h[api.HealthPrinter] = "unknown"
+	}
+	if p.noReader != "" {
+		h[api.HealthReader] = p.noReader
+	} else if _, ok := h[api.HealthReader]; !ok {
+		h[api.HealthReader] = "unknown"
+	}
+	return h
 }
 
 // openReopening opens a device that must come back without a restart when
