@@ -21,6 +21,7 @@ import (
 	"hallkiosk/platform"
 	"hallkiosk/platform/clock"
 	"hallkiosk/platform/logging"
+	"hallkiosk/platform/systemd"
 	"hallkiosk/printer"
 )
 
@@ -68,10 +69,11 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 		fyne.Do(a.Quit)
 	}()
 	w.Show()
-	go func() {
-		fyne.DoAndWait(func() {})
+	// Under systemd (Type=notify, WatchdogSec) the kiosk is ready once its
+	// first frame is up, and a frozen UI thread stops feeding the watchdog.
+	go systemd.WatchUI(ctx, fyne.Do, log, func() {
 		log.Info("first frame", "after", time.Since(start).Round(time.Millisecond))
-	}()
+	})
 	a.Run()
 	return nil
 }
