@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,7 @@ import (
 	"hallkiosk/internal/fynetheme"
 	"hallkiosk/platform"
 	"hallkiosk/platform/logging"
+	"hallkiosk/platform/systemd"
 )
 
 // RunOptions wire the display. Zero values take the documented defaults.
@@ -40,6 +42,7 @@ type RunOptions struct {
 // the center's stream, announces calls and draws them until ctx ends. It
 // must be called on the main goroutine (fyne's rule).
 func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
+	started := time.Now()
 	log := logging.For(o.Log, "display")
 	// A display box is small too: the same soft limit as the kiosk (T6).
 	log.Info("go memory limit", "bytes", platform.LimitMemory(platform.DefaultMemoryLimit))
@@ -75,7 +78,7 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	go ann.Run(ctx)
 	go animate(ctx, scr)
 	first := make(chan struct{})
-	go beat(ctx, client, ctrl, health(vo), log, first)
+	go beat(ctx, client, ctrl, health(vo), cfg.DataDir, log, first)
 	go func() {
 		// The first heartbeat tells the center's clock before any call is
 		// judged too old to announce; it is bounded by the request timeout.
@@ -83,6 +86,11 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 		client.Run(ctx, ctrl)
 	}()
 	go quitWhenDone(ctx, a, w, o, log)
+	// Under systemd (Type=notify, WatchdogSec) the display is ready once its
+	// first frame is up, and a frozen UI thread stops feeding the watchdog.
+	go systemd.WatchUI(ctx, fyne.Do, log, func() {
+		log.Info("first frame", "after", time.Since(started).Round(time.Millisecond))
+	})
 	w.ShowAndRun()
 	return nil
 }
@@ -175,17 +183,18 @@ const HeartbeatEvery = time.Minute
 // clock, which the controller uses to judge a call's age. first is closed
 // after the first attempt, delivered or not.
 func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
-	static map[string]string, log *slog.Logger, first chan<- struct{}) {
+	static map[string]string, dataDir string, log *slog.Logger, first chan<- struct{}) {
 	started := time.Now()
+	disk := func() (uint64, error) { return platform.DiskFree(dataDir) }
+	var offset *time.Duration // unknown until a heartbeat is answered
 	for {
-		h := maps.Clone(static)
-		h["stream"] = string(ctrl.State().Link)
-		off, err := c.Beat(ctx, api.Heartbeat{Version: buildinfo.Version,
-			Uptime: int64(time.Since(started).Seconds()), Health: h})
+		hb := heartbeat(static, ctrl.State(), time.Since(started), offset, disk)
+		off, err := c.Beat(ctx, hb)
 		if err != nil {
 			log.Info("heartbeat not delivered", logging.KeyErr, err)
 		} else {
 			ctrl.SetClockOffset(off)
+			offset = &off
 		}
 		if first != nil {
 			close(first)
@@ -197,6 +206,26 @@ func beat(ctx context.Context, c *stream.Client, ctrl *display.Controller,
 		case <-time.After(HeartbeatEvery):
 		}
 	}
+}
+
+// heartbeat is the display's report to the center (issue 10.3): version,
+// uptime, its parts and the stream's state, when it last heard the center
+// (its sync) and the free disk of its data directory. The last sync goes on
+// the center's clock, so it is sent only once the offset is measured: a
+// box whose clock is wrong must not look behind.
+func heartbeat(static map[string]string, st display.State, up time.Duration,
+	offset *time.Duration, disk func() (uint64, error)) api.Heartbeat {
+	h := maps.Clone(static)
+	h["stream"] = string(st.Link)
+	hb := api.Heartbeat{Version: buildinfo.Version, Uptime: int64(up.Seconds()), Health: h}
+	if offset != nil && !st.Heard.IsZero() {
+		hb.LastSync = st.Heard.Add(*offset)
+	}
+	if n, err := disk(); err == nil {
+		free := int64(min(n, math.MaxInt64))
+		hb.DiskFree = &free
+	}
+	return hb
 }
 
 // hallClock is the wall clock read in the hall's time zone.
