@@ -28,6 +28,16 @@ grep -q /etc/hallkiosk/device.toml <<<"$conffiles" || { echo "check-deb: device.
 grep -q "chgrp hallkiosk /etc/hallkiosk/device.toml" <<<"$(dpkg-deb -I "$kiosk" postinst)" ||
   { echo "check-deb: hallkiosk's postinst does not give the service group its config"; fail=1; }
 
+# Issue 10.5: the firmware's and the center's units restart always and are
+# watched: Type=notify (ready when up) with a watchdog.
+for pair in "$kiosk:hallkiosk.service" "$center:hallcenter.service"; do
+  deb=${pair%%:*}; name=${pair##*:}
+  unit=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./lib/systemd/system/$name")
+  for key in '^Type=notify$' '^WatchdogSec=[1-9]' '^Restart=always$' '^NotifyAccess=main$'; do
+    grep -q "$key" <<<"$unit" || { echo "check-deb: $name lacks ${key//[\^\$]/}"; fail=1; }
+  done
+done
+
 # What systemd-analyze cannot see: a Type=notify unit whose binary never
 # says READY=1 is killed at its start timeout, and RestartPreventExitStatus
 # covers the main process only, so a unit relying on it must not check its
