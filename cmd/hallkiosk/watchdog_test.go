@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +20,24 @@ import (
 	"hallkiosk/platform/ptytest"
 	"hallkiosk/printer/printertest"
 )
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // roleConfig writes a provisioned device of role for `hallkiosk run`: a
 // config naming a center on 127.0.0.1 and the credentials in its data
@@ -65,8 +84,8 @@ func TestRunNotifiesSystemd(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "run", "--config", roleConfig(t, env, role))
 			cmd.Env = append(os.Environ(), asBinary+"=1", "LANG=en_US.UTF-8",
 				"NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=2000000")
-			var logs bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &logs, &logs
+			logs := &lockedBuffer{}
+			cmd.Stdout, cmd.Stderr = logs, logs
 			must(t, cmd.Start())
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
@@ -92,15 +111,15 @@ func TestRunNotifiesSystemd(t *testing.T) {
 				}
 				select {
 				case err := <-exited:
-					t.Fatalf("%s exited (%v) after %q:\n%s", role, err, got, &logs)
+					t.Fatalf("%s exited (%v) after %q:\n%s", role, err, got, logs)
 				default:
 				}
 			}
 			if len(got) < 2 || got[0] != "READY=1" || got[1] != "WATCHDOG=1" {
-				t.Fatalf("%s sent %q, want READY=1 then WATCHDOG=1:\n%s", role, got, &logs)
+				t.Fatalf("%s sent %q, want READY=1 then WATCHDOG=1:\n%s", role, got, logs)
 			}
 			if !strings.Contains(logs.String(), "first frame") {
-				t.Errorf("%s: no first-frame line before READY=1:\n%s", role, &logs)
+				t.Errorf("%s: no first-frame line before READY=1:\n%s", role, logs)
 			}
 		})
 	}
