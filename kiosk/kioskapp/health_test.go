@@ -6,11 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"periph.io/x/conn/v3/gpio"
+
 	"hallkiosk/center"
 	"hallkiosk/center/api"
+	"hallkiosk/center/centertest"
 	"hallkiosk/idcard/idcardtest"
 	"hallkiosk/kiosk"
+	"hallkiosk/kiosk/kioskapp"
+	"hallkiosk/kiosk/kiosktest"
 	"hallkiosk/platform"
+	"hallkiosk/platform/gpiofake"
+	"hallkiosk/platform/ptytest"
+	"hallkiosk/printer/printertest"
 )
 
 // heard runs one sync round and returns the kiosk as the center lists it.
@@ -165,5 +173,52 @@ func TestPurgeAfterDaysFromConfig(t *testing.T) {
 			t.Errorf("purge_after_days %d: %d bookings purged (%v), want %d", tc.days, n,
 				err, tc.purged)
 		}
+	}
+}
+
+// The [gpio] paper_low sensor is read with every printer status on the
+// running kiosk: its "paper low" reaches the machine and the heartbeat
+// (issue 10.3: printer state and paper), and the center raises its paper
+// alert, though the printer itself still reports plenty of paper.
+func TestPaperLowSensorOnRealParts(t *testing.T) {
+	board := gpiofake.NewBoard()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	env := centertest.Start(t)
+	enr := env.Enrol(api.RoleKiosk, "kiosk-journey")
+	dir := t.TempDir()
+	must(t, platform.SaveSecret(dir, platform.TokenFile, enr.Token))
+	must(t, platform.SaveSecret(dir, platform.HallKeyFile, enr.HallKey))
+	pp := ptytest.New(t)
+	go printertest.NewDevice(printertest.Options{Log: quiet}).Serve(ctx, pp.Master)
+	cfg := platform.DefaultConfig()
+	cfg.DataDir, cfg.Center.URL, cfg.Printer.Port = dir, env.URL, pp.SlavePath
+	cfg.GPIO.PaperLow = "GPIO17"
+	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock,
+		Resolver: board.Resolve})
+	must(t, err)
+	t.Cleanup(parts.Close)
+	w := &world{t: t, env: env, parts: parts, runner: &kiosktest.Runner{}}
+	w.m = kiosk.New(parts.Ports, env.Clock, w.runner, kiosk.Options{Logger: quiet})
+
+	for _, tc := range []struct {
+		level gpio.Level
+		want  kiosk.PrinterState
+	}{{gpio.Low, kiosk.PrinterOK}, {gpio.High, kiosk.PrinterPaperLow}} {
+		must(t, board.Pin("GPIO17").Out(tc.level)) // the sensor, as the kernel reads it
+		st, err := parts.Printer.State(ctx)
+		must(t, err)
+		if st != tc.want {
+			t.Fatalf("sensor %v: printer state %v, want %v", tc.level, st, tc.want)
+		}
+		w.m.PrinterChanged(st)
+	}
+	if got := w.heard().Health[api.HealthPrinter]; got != "paper low" {
+		t.Fatalf("center sees printer %q", got)
+	}
+	alerts, err := env.Engine.DeviceAlerts(ctx, center.AlertLimits{})
+	must(t, err)
+	if len(alerts) != 1 || alerts[0].Kind != center.AlertPaper {
+		t.Fatalf("alerts %+v", alerts)
 	}
 }

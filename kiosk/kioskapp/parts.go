@@ -48,6 +48,9 @@ type Options struct {
 	Version string
 	Logs    *LogRing // last log lines for the technician panel
 	Exit    func()   // called by the panel's exit button
+	// Resolver reaches the GPIO lines ([gpio] paper_low); default
+	// platform.HostResolver.
+	Resolver platform.Resolver
 }
 
 // Open builds the parts from the config: the ledger in cfg.DataDir with
@@ -147,11 +150,33 @@ func (p *Parts) openPrinter(_ context.Context, cfg *platform.Config, o Options) 
 	if err != nil {
 		return fmt.Errorf("kiosk: printer: %w", err)
 	}
-	d := printer.New(port, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log})
+	d := printer.New(port, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log,
+		PaperLow: paperSensor(cfg, o)})
 	p.closers = append(p.closers, d.Close)
 	p.Printer = &adapt.Printer{D: d, Catalog: p.Store, Loc: p.Ledger.Location(),
 		Public: cfg.Center.URL}
 	return nil
+}
+
+// paperSensor is the [gpio] paper_low line, read with every printer status
+// so its "paper low" reaches the screen and the heartbeat; nil when none is
+// wired. A line that cannot be opened is logged and left out: the
+// printer's own near-end status still works.
+func paperSensor(cfg *platform.Config, o Options) printer.PaperLowSensor {
+	if cfg.GPIO.PaperLow == "" {
+		return nil
+	}
+	resolve := o.Resolver
+	if resolve == nil {
+		resolve = platform.HostResolver
+	}
+	lines, err := platform.OpenLines(platform.GPIOConfig{PaperLow: cfg.GPIO.PaperLow}, resolve)
+	if err != nil {
+		logging.For(o.Log, "kiosk").Warn("paper_low sensor not available; the printer's own "+
+			"near-end status only", logging.KeyErr, err)
+		return nil
+	}
+	return printer.SensorFunc(lines.PaperLow.Active)
 }
 
 func (p *Parts) openReader(ctx context.Context, cfg *platform.Config, o Options) error {
