@@ -141,7 +141,7 @@ func (s *SelfTest) reader(ctx context.Context) CheckResult {
 		return result("reader", err, "")
 	}
 	defer sp.Close()
-	r := idcard.New(sp, idcard.Options{Baud: c.Reader.Baud})
+	r := idcard.New(sp, idcard.Options{Baud: c.Reader.Baud, Fingerprint: c.Reader.Fingerprint})
 	sam, err := r.SAMID()
 	if err != nil {
 		return result("reader", fmt.Errorf("SAM did not answer: %w", err), "")

@@ -130,3 +130,24 @@ func TestSelfTestLeavesTheCentersViewOfTheDevice(t *testing.T) {
 		t.Fatalf("the self-test wrote to the center: %v", writes)
 	}
 }
+
+// A reader configured for fingerprint cards is read with 30 10, in the
+// self-test as in service ([reader] fingerprint).
+func TestSelfTestReadsWithFingerprintWhenConfigured(t *testing.T) {
+	r, cfg := provisioned(t)
+	cfg.Reader.Fingerprint = true
+	card, err := idcardtest.LoadCard("../../idcard/testdata/cards/resident.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.reader.Place(card, "resident")
+	st := &SelfTest{Config: cfg, Resolve: gpiofake.NewBoard().Resolve, Blink: time.Millisecond,
+		Screen: func(context.Context) error { return nil }}
+	p := parts(st.Run(context.Background()))
+	if !strings.Contains(p["reader"].Detail, "card read") {
+		t.Fatalf("reader line %q: want a card read", p["reader"].Detail)
+	}
+	if got := r.reader.State().LastCmd; got != "read-full" {
+		t.Errorf("last reader command %q, want read-full (30 10)", got)
+	}
+}
