@@ -408,8 +408,9 @@ func TestBookOnSite(t *testing.T) {
 	r.settle()
 	r.screen(kiosk.ScreenDays)
 	days := r.m.State().Days
-	// R6: workdays only, at least one day ahead: Thu 3 Dec → Fri 4, Mon 7.
-	if days[0] != "2026-12-04" || days[1] != "2026-12-07" {
+	// R6: workdays only, at least one day ahead: Thu 3 Dec → Fri 4, Mon 7;
+	// a working week to choose from.
+	if len(days) != 5 || days[0] != "2026-12-04" || days[1] != "2026-12-07" {
 		t.Fatalf("days %v", days)
 	}
 	r.m.PickDay(days[1])

@@ -28,9 +28,12 @@ type Bookings struct {
 	n       int
 }
 
-// NewBookings returns a service with two slots a day.
+// NewBookings returns a service with two slots a day on the six workdays
+// after Thursday 3 December 2026.
 func NewBookings() *Bookings {
-	return &Bookings{Days: []string{"2026-12-04", "2026-12-07", "2026-12-08"}, Slots0: []api.Slot{{Start: "09:00", End: "09:30", Free: 3},
+	days := []string{"2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10",
+		"2026-12-11"}
+	return &Bookings{Days: days, Slots0: []api.Slot{{Start: "09:00", End: "09:30", Free: 3},
 		{Start: "13:30", End: "14:00", Free: 0}}, Refuse: map[string]string{},
 		byKey: map[string]api.Booking{}, Cancels: map[string]string{}, Late: map[string]bool{}}
 }

@@ -102,13 +102,31 @@ func (u *UI) banner(st kiosk.State) fyne.CanvasObject {
 }
 
 func (u *UI) footer(st kiosk.State) fyne.CanvasObject {
+	busy := container.NewCenter(text(u.t("common.busy"), 1, accent()))
+	if st.Screen == kiosk.ScreenNotice && leadsHome(st.Notice) {
+		// The notice's own tiles lead home (and back from a notice is home
+		// too): a footer would only say it twice.
+		if st.Busy {
+			return busy
+		}
+		return nil
+	}
 	home := u.smallTile(u.t("common.home"), u.m.Home)
 	if st.Busy {
-		busy := text(u.t("common.busy"), 1, accent())
-		return container.NewBorder(nil, nil, nil, home, container.NewCenter(busy))
+		return container.NewBorder(nil, nil, nil, home, busy)
 	}
 	back := u.smallTile(u.t("common.back"), u.m.Back)
 	return container.NewGridWithColumns(2, back, home)
+}
+
+// leadsHome says whether one of the notice's actions goes home.
+func leadsHome(n kiosk.Notice) bool {
+	for _, a := range n.Actions {
+		if a.ID == kiosk.ActHome {
+			return true
+		}
+	}
+	return false
 }
 
 func (u *UI) attract() fyne.CanvasObject {
@@ -415,13 +433,17 @@ func (u *UI) maint(st kiosk.State) fyne.CanvasObject {
 	logs := widget.NewLabel(strings.Join(st.MaintLog, "\n"))
 	logs.TextStyle.Monospace = true
 	logs.Wrapping = fyne.TextWrapBreak
-	out := para(st.MaintOut, theme.SizeNameText)
 	buttons := container.NewGridWithColumns(4,
 		u.smallTile(u.t("maint.printer"), func() { u.m.MaintSelfTest("printer") }),
 		u.smallTile(u.t("maint.reader"), func() { u.m.MaintSelfTest("reader") }),
 		u.smallTile(u.t("maint.close"), u.m.Home),
 		u.smallTile(u.t("maint.exit"), u.m.MaintExit))
-	return container.NewBorder(container.NewVBox(text(u.t("maint.title"), 1.6, fg()), buttons, out),
-		nil, nil, nil, container.NewVScroll(container.NewVBox(status,
-			text(u.t("maint.log"), 1.2, fg()), logs)))
+	top := container.NewVBox(text(u.t("maint.title"), 1.6, fg()), buttons)
+	if st.MaintOut != "" {
+		// Only a self-test's outcome: an empty line here left a gap above
+		// the status lines.
+		top.Add(para(st.MaintOut, theme.SizeNameText))
+	}
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(status,
+		text(u.t("maint.log"), 1.2, fg()), logs)))
 }

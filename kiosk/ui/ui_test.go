@@ -10,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"golang.org/x/crypto/bcrypt"
 
 	"hallkiosk/center/api"
@@ -280,6 +282,10 @@ func TestErrorStates(t *testing.T) {
 			tc.setup(r)
 			r.settle()
 			r.golden(tc.name)
+			// One way home on screen, not the notice's and the footer's.
+			if n := len(r.tiles("返回首页")); n != 1 && r.m.State().Screen == kiosk.ScreenNotice {
+				t.Errorf("%d tiles 返回首页 on the notice", n)
+			}
 		})
 	}
 }
@@ -377,6 +383,21 @@ func TestMaintenancePanel(t *testing.T) {
 	r.settle()
 	r.screen(kiosk.ScreenMaint)
 	r.golden("maint")
+
+	// The status lines follow the panel's buttons with no empty line
+	// between (a self-test's outcome goes there only once there is one).
+	buttons := r.tiles("打印机自检")[0]
+	bottom := fyne.CurrentApp().Driver().AbsolutePositionForObject(buttons).Y + buttons.Size().Height
+	for _, o := range test.LaidOutObjects(r.w.Content()) {
+		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "printer") {
+			top := fyne.CurrentApp().Driver().AbsolutePositionForObject(l).Y
+			if gap := top - bottom; gap > 2*theme.Padding() {
+				t.Errorf("%.0f px between the buttons and the status lines", gap)
+			}
+			return
+		}
+	}
+	t.Fatal("no status lines on the panel")
 }
 
 func TestCancelJourney(t *testing.T) {
