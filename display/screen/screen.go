@@ -515,7 +515,8 @@ func (s *Screen) Tick(now time.Time) {
 			s.callBack.FillColor, s.callZH.Color, s.callEN.Color = colFlash, colBack, colBack
 		}
 		s.callZH1.Color, s.callEN1.Color = s.callZH.Color, s.callEN.Color
-		for _, o := range []fyne.CanvasObject{s.callBack, s.callZH, s.callEN, s.callZH1, s.callEN1} {
+		for _, o := range []fyne.CanvasObject{s.callBack, s.callZH, s.callEN, s.callZH1,
+			s.callEN1} {
 			o.Refresh()
 		}
 	}
