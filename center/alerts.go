@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"hallkiosk/center/api"
 	"hallkiosk/platform/logging"
 )
 
@@ -19,6 +20,9 @@ const (
 	// device still beats but has not synced for AlertLimits.Unsynced.
 	AlertBehind = "behind"
 	AlertDisk   = "disk" // free disk under AlertLimits.DiskFree
+	// AlertDoor: the kiosk's cabinet door stands open (a technician at
+	// work, or someone who should not be).
+	AlertDoor = "door"
 )
 
 // AlertLimits are the thresholds of DeviceAlerts.
@@ -108,6 +112,9 @@ func (e *Engine) DeviceAlerts(ctx context.Context, lim AlertLimits) ([]DeviceAle
 		}
 		if detail := unsynced(d, now, lim.Unsynced); detail != "" && !silent {
 			add(AlertBehind, detail)
+		}
+		if d.Health[api.HealthDoor] == "open" {
+			add(AlertDoor, "cabinet door open")
 		}
 		if d.DiskFree != nil && *d.DiskFree < lim.DiskFree {
 			add(AlertDisk, fmt.Sprintf("%d MiB free", *d.DiskFree>>20))

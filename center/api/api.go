@@ -492,6 +492,9 @@ const (
 	// HealthSync is how the device's last sync round went: "ok" or why it
 	// failed.
 	HealthSync = "sync"
+	// HealthDoor is the cabinet door switch, "open" or "closed"; only a
+	// kiosk with a [gpio] door_open line names it.
+	HealthDoor = "door"
 )
 
 // HeartbeatAck tells the device what to pull.

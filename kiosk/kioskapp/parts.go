@@ -39,6 +39,7 @@ type Parts struct {
 	// noReader says why Reader is nil ("not fitted", or the open error),
 	// for the heartbeat; "" when a reader is open.
 	noReader string
+	lines    *platform.Lines // the [gpio] lines that opened; nil when none is wired
 }
 
 // Options tune Open.
@@ -48,7 +49,8 @@ type Options struct {
 	Version string
 	Logs    *LogRing // last log lines for the technician panel
 	Exit    func()   // called by the panel's exit button
-	// Resolver reaches the GPIO lines ([gpio] paper_low); default
+	// Resolver reaches the GPIO lines ([gpio] paper_low, door_open,
+	// status_led); default
 	// platform.HostResolver.
 	Resolver platform.Resolver
 }
@@ -64,7 +66,7 @@ func Open(ctx context.Context, cfg *platform.Config, o Options) (*Parts, error) 
 	log := logging.For(o.Log, "kiosk")
 	p := &Parts{}
 	steps := []func(context.Context, *platform.Config, Options) error{
-		p.openLedger, p.openCenter, p.openPrinter, p.openReader}
+		p.openLedger, p.openCenter, p.openGPIO, p.openPrinter, p.openReader}
 	for _, step := range steps {
 		if err := step(ctx, cfg, o); err != nil {
 			p.Close()
@@ -151,32 +153,11 @@ func (p *Parts) openPrinter(_ context.Context, cfg *platform.Config, o Options) 
 		return fmt.Errorf("kiosk: printer: %w", err)
 	}
 	d := printer.New(port, printer.Options{Format: printer.Format{Paper: paper}, Log: o.Log,
-		PaperLow: paperSensor(cfg, o)})
+		PaperLow: p.paperSensor()})
 	p.closers = append(p.closers, d.Close)
 	p.Printer = &adapt.Printer{D: d, Catalog: p.Store, Loc: p.Ledger.Location(),
 		Public: cfg.Center.URL}
 	return nil
-}
-
-// paperSensor is the [gpio] paper_low line, read with every printer status
-// so its "paper low" reaches the screen and the heartbeat; nil when none is
-// wired. A line that cannot be opened is logged and left out: the
-// printer's own near-end status still works.
-func paperSensor(cfg *platform.Config, o Options) printer.PaperLowSensor {
-	if cfg.GPIO.PaperLow == "" {
-		return nil
-	}
-	resolve := o.Resolver
-	if resolve == nil {
-		resolve = platform.HostResolver
-	}
-	lines, err := platform.OpenLines(platform.GPIOConfig{PaperLow: cfg.GPIO.PaperLow}, resolve)
-	if err != nil {
-		logging.For(o.Log, "kiosk").Warn("paper_low sensor not available; the printer's own "+
-			"near-end status only", logging.KeyErr, err)
-		return nil
-	}
-	return printer.SensorFunc(lines.PaperLow.Active)
 }
 
 func (p *Parts) openReader(ctx context.Context, cfg *platform.Config, o Options) error {
