@@ -5,9 +5,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"hallkiosk/platform/systemd/systemdtest"
 )
 
 // The shipped unit is Type=notify with WatchdogSec: systemd kills a center
@@ -15,14 +16,8 @@ import (
 // `hallcenter serve` says READY=1 once it listens, then feeds the watchdog
 // while its own /healthz answers.
 func TestServeNotifiesSystemd(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "notify")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	t.Setenv("NOTIFY_SOCKET", sock)
-	t.Setenv("WATCHDOG_USEC", "400000") // pings every 200 ms
+	sock := systemdtest.Listen(t)
+	sock.Setenv(t, 400*time.Millisecond) // pings every 200 ms
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -30,19 +25,10 @@ func TestServeNotifiesSystemd(t *testing.T) {
 		code, _, _ := run(t, ctx, "serve", "--data", t.TempDir(), "--listen", "127.0.0.1:0")
 		done <- code
 	}()
-	read := func() string {
-		buf := make([]byte, 256)
-		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-		n, _, err := conn.ReadFromUnix(buf)
-		if err != nil {
-			return "nothing: " + err.Error()
-		}
-		return string(buf[:n])
-	}
-	if got := read(); got != "READY=1" {
+	if got := sock.Next(10 * time.Second); got != "READY=1" {
 		t.Fatalf("first notification %q, want READY=1", got)
 	}
-	if got := read(); got != "WATCHDOG=1" {
+	if got := sock.Next(10 * time.Second); got != "WATCHDOG=1" {
 		t.Fatalf("second notification %q, want WATCHDOG=1 (the probe of /healthz failed?)", got)
 	}
 	cancel()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"hallkiosk/center/centertest"
 	"hallkiosk/platform"
 	"hallkiosk/platform/ptytest"
+	"hallkiosk/platform/systemd/systemdtest"
 	"hallkiosk/printer/printertest"
 )
 
@@ -76,14 +76,11 @@ func TestRunNotifiesSystemd(t *testing.T) {
 	env := centertest.Start(t, centertest.WithRealClock())
 	for _, role := range []string{api.RoleKiosk, api.RoleDisplay} {
 		t.Run(role, func(t *testing.T) {
-			sock := filepath.Join(t.TempDir(), "notify")
-			conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-			must(t, err)
-			defer conn.Close()
+			sock := systemdtest.Listen(t)
 
 			cmd := exec.Command(os.Args[0], "run", "--config", roleConfig(t, env, role))
-			cmd.Env = append(os.Environ(), asBinary+"=1", "LANG=en_US.UTF-8",
-				"NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=2000000")
+			cmd.Env = append(os.Environ(), asBinary+"=1", "LANG=en_US.UTF-8")
+			cmd.Env = append(cmd.Env, sock.Env(2*time.Second)...)
 			logs := &lockedBuffer{}
 			cmd.Stdout, cmd.Stderr = logs, logs
 			must(t, cmd.Start())
@@ -102,11 +99,8 @@ func TestRunNotifiesSystemd(t *testing.T) {
 			var got []string
 			deadline := time.Now().Add(60 * time.Second)
 			for len(got) < 2 && time.Now().Before(deadline) {
-				buf := make([]byte, 256)
-				conn.SetReadDeadline(time.Now().Add(time.Second))
-				n, _, err := conn.ReadFromUnix(buf)
-				if err == nil {
-					got = append(got, string(buf[:n]))
+				if msg := sock.Next(time.Second); msg != "" {
+					got = append(got, msg)
 					continue
 				}
 				select {

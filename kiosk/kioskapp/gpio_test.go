@@ -1,7 +1,6 @@
 package kioskapp_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,14 +8,9 @@ import (
 
 	"hallkiosk/center"
 	"hallkiosk/center/api"
-	"hallkiosk/center/centertest"
 	"hallkiosk/kiosk"
-	"hallkiosk/kiosk/kioskapp"
-	"hallkiosk/kiosk/kiosktest"
 	"hallkiosk/platform"
 	"hallkiosk/platform/gpiofake"
-	"hallkiosk/platform/ptytest"
-	"hallkiosk/printer/printertest"
 )
 
 // eventually polls cond every 10 ms for at most 10 s.
@@ -39,25 +33,10 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func TestDoorAndStatusLightOnRealParts(t *testing.T) {
 	board := gpiofake.NewBoard()
 	board.Missing["GPIO99"] = true
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	env := centertest.Start(t)
-	enr := env.Enrol(api.RoleKiosk, "kiosk-journey")
-	dir := t.TempDir()
-	must(t, platform.SaveSecret(dir, platform.TokenFile, enr.Token))
-	must(t, platform.SaveSecret(dir, platform.HallKeyFile, enr.HallKey))
-	pp := ptytest.New(t)
-	go printertest.NewDevice(printertest.Options{Log: quiet}).Serve(ctx, pp.Master)
-	cfg := platform.DefaultConfig()
-	cfg.DataDir, cfg.Center.URL, cfg.Printer.Port = dir, env.URL, pp.SlavePath
-	cfg.GPIO.PaperLow = "GPIO99" // wired wrong: logged, left out
-	cfg.GPIO.DoorOpen, cfg.GPIO.StatusLED = "GPIO22", "GPIO5"
-	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock,
-		Resolver: board.Resolve})
-	must(t, err)
-	t.Cleanup(parts.Close)
-	w := &world{t: t, env: env, parts: parts, runner: &kiosktest.Runner{}}
-	w.m = kiosk.New(parts.Ports, env.Clock, w.runner, kiosk.Options{Logger: quiet})
+	// paper_low is wired wrong: logged and left out, the others work.
+	w, ctx := gpioKiosk(t, board, platform.GPIOConfig{PaperLow: "GPIO99",
+		DoorOpen: "GPIO22", StatusLED: "GPIO5"})
+	env := w.env
 
 	led := func() gpio.Level { return board.Level("GPIO5") }
 	w.m.PrinterChanged(kiosk.PrinterOK)

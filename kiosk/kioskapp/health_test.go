@@ -176,12 +176,10 @@ func TestPurgeAfterDaysFromConfig(t *testing.T) {
 	}
 }
 
-// The [gpio] paper_low sensor is read with every printer status on the
-// running kiosk: its "paper low" reaches the machine and the heartbeat
-// (issue 10.3: printer state and paper), and the center raises its paper
-// alert, though the printer itself still reports plenty of paper.
-func TestPaperLowSensorOnRealParts(t *testing.T) {
-	board := gpiofake.NewBoard()
+// gpioKiosk opens a kiosk on real parts (center, virtual printer, ledger)
+// with its [gpio] lines on board.
+func gpioKiosk(t *testing.T, board *gpiofake.Board, lines platform.GPIOConfig) (*world, context.Context) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	env := centertest.Start(t)
@@ -193,13 +191,24 @@ func TestPaperLowSensorOnRealParts(t *testing.T) {
 	go printertest.NewDevice(printertest.Options{Log: quiet}).Serve(ctx, pp.Master)
 	cfg := platform.DefaultConfig()
 	cfg.DataDir, cfg.Center.URL, cfg.Printer.Port = dir, env.URL, pp.SlavePath
-	cfg.GPIO.PaperLow = "GPIO17"
+	cfg.GPIO = lines
 	parts, err := kioskapp.Open(ctx, &cfg, kioskapp.Options{Log: quiet, Clock: env.Clock,
 		Resolver: board.Resolve})
 	must(t, err)
 	t.Cleanup(parts.Close)
 	w := &world{t: t, env: env, parts: parts, runner: &kiosktest.Runner{}}
 	w.m = kiosk.New(parts.Ports, env.Clock, w.runner, kiosk.Options{Logger: quiet})
+	return w, ctx
+}
+
+// The [gpio] paper_low sensor is read with every printer status on the
+// running kiosk: its "paper low" reaches the machine and the heartbeat
+// (issue 10.3: printer state and paper), and the center raises its paper
+// alert, though the printer itself still reports plenty of paper.
+func TestPaperLowSensorOnRealParts(t *testing.T) {
+	board := gpiofake.NewBoard()
+	w, ctx := gpioKiosk(t, board, platform.GPIOConfig{PaperLow: "GPIO17"})
+	parts := w.parts
 
 	for _, tc := range []struct {
 		level gpio.Level
@@ -216,7 +225,7 @@ func TestPaperLowSensorOnRealParts(t *testing.T) {
 	if got := w.heard().Health[api.HealthPrinter]; got != "paper low" {
 		t.Fatalf("center sees printer %q", got)
 	}
-	alerts, err := env.Engine.DeviceAlerts(ctx, center.AlertLimits{})
+	alerts, err := w.env.Engine.DeviceAlerts(ctx, center.AlertLimits{})
 	must(t, err)
 	if len(alerts) != 1 || alerts[0].Kind != center.AlertPaper {
 		t.Fatalf("alerts %+v", alerts)

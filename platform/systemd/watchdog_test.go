@@ -2,27 +2,20 @@ package systemd
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"hallkiosk/platform/systemd/systemdtest"
 )
 
 // A fake systemd notify socket receives READY=1 and then watchdog pings
 // only while the liveness probe passes.
 func TestWatchdogFeedsOnlyWhileAlive(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "notify")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	t.Setenv("NOTIFY_SOCKET", sock)
-	t.Setenv("WATCHDOG_USEC", "40000") // 40 ms: pings every 20 ms
+	sock := systemdtest.Listen(t)
+	sock.Setenv(t, 40*time.Millisecond) // pings every 20 ms
 
 	var alive atomic.Bool
 	alive.Store(true)
@@ -33,35 +26,19 @@ func TestWatchdogFeedsOnlyWhileAlive(t *testing.T) {
 		close(done)
 	}()
 
-	read := func() string {
-		buf := make([]byte, 256)
-		conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-		n, _, err := conn.ReadFromUnix(buf)
-		if err != nil {
-			return ""
-		}
-		return string(buf[:n])
-	}
-	if got := read(); got != "READY=1" {
+	if got := sock.Next(2 * time.Second); got != "READY=1" {
 		t.Fatalf("first message %q, want READY=1", got)
 	}
-	if got := read(); got != "WATCHDOG=1" {
+	if got := sock.Next(2 * time.Second); got != "WATCHDOG=1" {
 		t.Fatalf("second message %q, want WATCHDOG=1", got)
 	}
 	alive.Store(false)
 	time.Sleep(60 * time.Millisecond)
 	// Drain what was in flight when the probe started failing.
-	for {
-		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
-		buf := make([]byte, 64)
-		if _, _, err := conn.ReadFromUnix(buf); err != nil {
-			break
-		}
+	for sock.Next(100*time.Millisecond) != "" {
 	}
-	conn.SetReadDeadline(time.Now().Add(150 * time.Millisecond))
-	buf := make([]byte, 64)
-	if n, _, err := conn.ReadFromUnix(buf); err == nil && strings.Contains(string(buf[:n]), "WATCHDOG") {
-		t.Fatalf("fed the watchdog while the probe failed: %q", buf[:n])
+	if got := sock.Next(150 * time.Millisecond); strings.Contains(got, "WATCHDOG") {
+		t.Fatalf("fed the watchdog while the probe failed: %q", got)
 	}
 	cancel()
 	<-done
@@ -118,39 +95,13 @@ func (l *loop) run(ctx context.Context) {
 func (l *loop) freeze() { l.mu.Lock(); l.gate = make(chan struct{}); l.mu.Unlock() }
 func (l *loop) thaw()   { l.mu.Lock(); close(l.gate); l.mu.Unlock() }
 
-// notifySocket is systemd's side of sd_notify: a unix datagram socket
-// named by NOTIFY_SOCKET, with WATCHDOG_USEC set as a unit's WatchdogSec
-// would.
-func notifySocket(t *testing.T, watchdog time.Duration) *net.UnixConn {
-	t.Helper()
-	sock := filepath.Join(t.TempDir(), "notify")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	t.Setenv("NOTIFY_SOCKET", sock)
-	t.Setenv("WATCHDOG_USEC", fmt.Sprint(watchdog.Microseconds()))
-	return conn
-}
-
-// next returns the next message within wait, or "" if none came.
-func next(conn *net.UnixConn, wait time.Duration) string {
-	buf := make([]byte, 256)
-	conn.SetReadDeadline(time.Now().Add(wait))
-	n, _, err := conn.ReadFromUnix(buf)
-	if err != nil {
-		return ""
-	}
-	return string(buf[:n])
-}
-
 // The device firmware's watchdog (issue 10.5): READY=1 only once the UI
 // loop has drawn, pings only while the loop answers, none while it is
 // frozen (so systemd restarts a frozen screen), pings again once it
 // thaws, and STOPPING=1 at the end.
 func TestWatchUIFeedsOnlyWhileLoopAnswers(t *testing.T) {
-	conn := notifySocket(t, 100*time.Millisecond) // pings every 50 ms
+	sock := systemdtest.Listen(t)
+	sock.Setenv(t, 100*time.Millisecond) // pings every 50 ms
 	l := newLoop()
 	var shown atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
@@ -162,25 +113,25 @@ func TestWatchUIFeedsOnlyWhileLoopAnswers(t *testing.T) {
 	}()
 
 	// The loop has not started: the window is not up, nothing is said.
-	if got := next(conn, 200*time.Millisecond); got != "" || shown.Load() != 0 {
+	if got := sock.Next(200 * time.Millisecond); got != "" || shown.Load() != 0 {
 		t.Fatalf("before the first frame: %q, shown %d", got, shown.Load())
 	}
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	defer stopLoop()
 	go l.run(loopCtx)
-	if got := next(conn, 2*time.Second); got != "READY=1" || shown.Load() != 1 {
+	if got := sock.Next(2 * time.Second); got != "READY=1" || shown.Load() != 1 {
 		t.Fatalf("after the first frame: %q, shown %d", got, shown.Load())
 	}
-	if got := next(conn, 2*time.Second); got != "WATCHDOG=1" {
+	if got := sock.Next(2 * time.Second); got != "WATCHDOG=1" {
 		t.Fatalf("loop answering: %q, want WATCHDOG=1", got)
 	}
 
 	// Frozen: after what was in flight, no ping, and no pile of probes.
 	l.freeze()
-	for next(conn, 150*time.Millisecond) != "" {
+	for sock.Next(150*time.Millisecond) != "" {
 	}
 	before := l.posted.Load()
-	if got := next(conn, 300*time.Millisecond); got != "" {
+	if got := sock.Next(300 * time.Millisecond); got != "" {
 		t.Fatalf("fed the watchdog while the UI loop was frozen: %q", got)
 	}
 	if n := l.posted.Load() - before; n > 1 {
@@ -188,13 +139,13 @@ func TestWatchUIFeedsOnlyWhileLoopAnswers(t *testing.T) {
 	}
 
 	l.thaw()
-	if got := next(conn, 2*time.Second); got != "WATCHDOG=1" {
+	if got := sock.Next(2 * time.Second); got != "WATCHDOG=1" {
 		t.Fatalf("after the loop thawed: %q, want WATCHDOG=1", got)
 	}
 	cancel()
 	<-done
 	for {
-		got := next(conn, 2*time.Second)
+		got := sock.Next(2 * time.Second)
 		if got == "STOPPING=1" {
 			break
 		}
