@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +66,10 @@ func centerTicket(t testing.TB, env *centertest.Env, id string) api.Ticket {
 // on fyne's test canvas (the fyne objects the real window shows), and the
 // voice announcing into WAV files.
 type hallDisplay struct {
-	ctrl   *display.Controller
+	ctrl *display.Controller
+	// fyne's test driver runs fyne.DoAndWait on the caller's goroutine
+	// rather than on one UI thread, so drawMu stands in for that thread.
+	drawMu sync.Mutex
 	scr    *screen.Screen
 	voices string
 }
@@ -84,6 +88,8 @@ func startDisplay(t *testing.T, env *centertest.Env) *hallDisplay {
 	d.ctrl = display.NewController(display.Cache{}, display.ControllerOptions{
 		Announce: ann.Enqueue, Clock: env.Clock, Log: quiet,
 		View: func(st display.State) {
+			d.drawMu.Lock()
+			defer d.drawMu.Unlock()
 			fyne.DoAndWait(func() { d.scr.Show(st, env.Clock.Now()) })
 		}})
 	token := env.Enrol(api.RoleDisplay, "display-e2e").Token
@@ -134,6 +140,8 @@ func (d *hallDisplay) drawn() string {
 			}
 		}
 	}
+	d.drawMu.Lock()
+	defer d.drawMu.Unlock()
 	fyne.DoAndWait(func() { walk(d.scr.Object()) })
 	return b.String()
 }
