@@ -38,6 +38,7 @@ type Options struct {
 type Engine struct {
 	db     *sql.DB // the single writer connection
 	rdb    *sql.DB // read-only pool
+	cpdb   *sql.DB // the WAL checkpoint's connection (checkpoint.go)
 	clk    clock.Clock
 	log    *slog.Logger
 	sms    Sender
@@ -57,6 +58,7 @@ type Engine struct {
 	writes     chan writeReq // to the writer goroutine (writer.go)
 	quit       chan struct{}
 	writerDone chan struct{}
+	cpDone     chan struct{} // the checkpointer has made its last checkpoint
 	closeOnce  sync.Once
 
 	mu     sync.Mutex
@@ -79,7 +81,13 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 		db.Close()
 		return nil, err
 	}
-	e := &Engine{db: db, rdb: rdb, clk: opts.Clock, log: logging.For(opts.Log, "center"),
+	cpdb, err := openCheckpointer(opts.Dir)
+	if err != nil {
+		db.Close()
+		rdb.Close()
+		return nil, err
+	}
+	e := &Engine{db: db, rdb: rdb, cpdb: cpdb, clk: opts.Clock, log: logging.For(opts.Log, "center"),
 		sms: opts.SMS, tokens: map[string]Device{}, seen: map[string]api.Heartbeat{},
 		seenAt: map[string]time.Time{}}
 	if e.clk == nil {
@@ -90,11 +98,14 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e.hub = newHub(rdb, opts.StreamKeep)
 	e.writes, e.quit, e.writerDone = make(chan writeReq), make(chan struct{}), make(chan struct{})
+	e.cpDone = make(chan struct{})
 	go e.writer()
+	go e.checkpointer()
 	if err := e.init(ctx); err != nil {
 		e.stopWriter()
 		db.Close()
 		rdb.Close()
+		cpdb.Close()
 		return nil, err
 	}
 	return e, nil
@@ -132,6 +143,7 @@ func (e *Engine) close() error {
 	}
 	e.stopWriter()
 	e.rdb.Close()
+	e.cpdb.Close()
 	return e.db.Close()
 }
 
@@ -143,6 +155,7 @@ func (e *Engine) stopWriter() {
 		close(e.quit)
 	}
 	<-e.writerDone
+	<-e.cpDone
 }
 
 // Now is the engine's clock reading.

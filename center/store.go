@@ -115,8 +115,11 @@ func openStore(ctx context.Context, dir string) (*sql.DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dir, "center.db")
+	// Checkpoints run in their own connection (checkpoint.go); the
+	// writer's own is only a safety net.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+		"&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)&_txlock=immediate" +
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walAutoPages)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
