@@ -17,7 +17,7 @@ out=${DEMO_OUT:-demo-out}
 secs=${DEMO_SECONDS:-0}
 center=127.0.0.1:8080
 export LANG=${LANG:-zh_CN.UTF-8}
-[ "$LANG" = C ] && export LANG=zh_CN.UTF-8 # fyne cannot parse the C locale
+case "$LANG" in C | C.* | POSIX) export LANG=zh_CN.UTF-8 ;; esac # fyne cannot parse C
 rm -rf "$out" && mkdir -p "$out"/{dev,tickets,logs,center,kiosk,display,screens,voice}
 out=$(cd "$out" && pwd) # absolute: device files name ports and data dirs by it
 pids=()
