@@ -120,7 +120,9 @@ type Lines struct {
 }
 
 // OpenLines resolves and sets up every configured line: inputs watch both
-// edges, outputs start off.
+// edges, outputs start off. A line that fails is named in the error; the
+// lines that opened are returned all the same, so a caller that can run
+// without one line need not lose the others.
 func OpenLines(cfg GPIOConfig, resolve Resolver) (*Lines, error) {
 	var ls Lines
 	var errs []error
@@ -139,10 +141,7 @@ func OpenLines(cfg GPIOConfig, resolve Resolver) (*Lines, error) {
 	setup(&ls.DoorOpen, GPIODoorOpen, cfg.DoorOpen, false)
 	setup(&ls.StatusLED, GPIOStatusLED, cfg.StatusLED, true)
 	setup(&ls.Chime, GPIOChime, cfg.Chime, true)
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return &ls, nil
+	return &ls, errors.Join(errs...)
 }
 
 func openLine(role, spec string, output bool, resolve Resolver) (*Line, error) {

@@ -81,9 +81,13 @@ func TestGPIOOutputs(t *testing.T) {
 func TestGPIOMissingLineNamesRole(t *testing.T) {
 	b := gpiofake.NewBoard()
 	b.Missing["GPIO99"] = true
-	_, err := platform.OpenLines(platform.GPIOConfig{PaperLow: "GPIO99"}, b.Resolve)
+	ls, err := platform.OpenLines(platform.GPIOConfig{PaperLow: "GPIO99", DoorOpen: "GPIO4"},
+		b.Resolve)
 	if err == nil || !strings.Contains(err.Error(), "paper_low") {
 		t.Fatalf("got %v, want an error naming paper_low", err)
+	}
+	if ls == nil || ls.DoorOpen == nil || ls.PaperLow != nil {
+		t.Fatalf("lines %+v: want door_open open beside the missing paper_low", ls)
 	}
 }
 

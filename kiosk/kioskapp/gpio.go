@@ -31,34 +31,15 @@ func (p *Parts) openGPIO(ctx context.Context, cfg *platform.Config, o Options) e
 		resolve = platform.HostResolver
 	}
 	log := logging.For(o.Log, "kiosk")
-	lines := &platform.Lines{}
-	// One line at a time, so a mistake in one leaves the others working.
-	for _, one := range []platform.GPIOConfig{{PaperLow: want.PaperLow},
-		{DoorOpen: want.DoorOpen}, {StatusLED: want.StatusLED}} {
-		if one == (platform.GPIOConfig{}) {
-			continue
-		}
-		ls, err := platform.OpenLines(one, resolve)
-		if err != nil {
-			log.Warn("GPIO line not available; the kiosk runs without it", logging.KeyErr, err)
-			continue
-		}
-		lines.PaperLow = firstLine(lines.PaperLow, ls.PaperLow)
-		lines.DoorOpen = firstLine(lines.DoorOpen, ls.DoorOpen)
-		lines.StatusLED = firstLine(lines.StatusLED, ls.StatusLED)
+	lines, err := platform.OpenLines(want, resolve)
+	if err != nil {
+		log.Warn("GPIO line not available; the kiosk runs without it", logging.KeyErr, err)
 	}
 	p.lines = lines
 	if lines.DoorOpen != nil || lines.StatusLED != nil {
 		go p.watchLines(ctx, log)
 	}
 	return nil
-}
-
-func firstLine(a, b *platform.Line) *platform.Line {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // paperSensor is the [gpio] paper_low line, read with every printer status
