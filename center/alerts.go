@@ -78,10 +78,7 @@ func (e *Engine) DeviceAlerts(ctx context.Context, lim AlertLimits) ([]DeviceAle
 	if err != nil {
 		return nil, err
 	}
-	// The journal backlog lives in the device notes the console keeps.
-	if err := e.EnsureConsoleSchema(ctx); err != nil {
-		return nil, err
-	}
+	// The journal backlog lives in the device notes.
 	notes, err := e.DeviceNotes(ctx)
 	if err != nil {
 		return nil, err

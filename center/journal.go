@@ -35,14 +35,10 @@ func (e *Engine) PushJournal(ctx context.Context, dev Device,
 		return api.JournalAck{}, err
 	}
 	var ack api.JournalAck
-	// Feedback events land in the console's table, which a center whose
-	// console never started has yet to create.
-	err = e.withConsoleSchema(ctx, func() error {
-		return e.write(ctx, func(w *txn) error {
-			var err error
-			ack, err = e.pushJournal(ctx, w, h, dev, push.Events)
-			return err
-		})
+	err = e.write(ctx, func(w *txn) error {
+		var err error
+		ack, err = e.pushJournal(ctx, w, h, dev, push.Events)
+		return err
 	})
 	return ack, err
 }

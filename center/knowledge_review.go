@@ -15,8 +15,9 @@ import (
 
 // consoleSchema holds what the staff console adds to the center's store:
 // knowledge drafts awaiting review (K2), citizens' feedback on entries (K4)
-// and what each device last reported holding (K3, ledger backlog). It is
-// created by EnsureConsoleSchema, apart from the engine's own schema.
+// and what each device last reported holding (K3, ledger backlog). The
+// device API writes to these tables too (feedback, device notes), so
+// openStore creates them with the engine's own schema.
 const consoleSchema = `
 CREATE TABLE IF NOT EXISTS kb_drafts (
   id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, entries INTEGER NOT NULL,
@@ -31,29 +32,6 @@ CREATE TABLE IF NOT EXISTS device_notes (
   device TEXT PRIMARY KEY, kb_version INTEGER NOT NULL DEFAULT -1,
   journal_pending INTEGER NOT NULL DEFAULT -1, at INTEGER NOT NULL);
 `
-
-// EnsureConsoleSchema creates the console's tables if they are missing.
-// The console calls it at start; it is harmless to call again.
-func (e *Engine) EnsureConsoleSchema(ctx context.Context) error {
-	if _, err := e.db.ExecContext(ctx, consoleSchema); err != nil {
-		return fmt.Errorf("create console schema: %w", err)
-	}
-	return nil
-}
-
-// withConsoleSchema runs fn, and once more after creating the console's
-// tables if they were missing: the device API records feedback and device
-// notes even on a center whose console never started.
-func (e *Engine) withConsoleSchema(ctx context.Context, fn func() error) error {
-	err := fn()
-	if err == nil || !strings.Contains(err.Error(), "no such table") {
-		return err
-	}
-	if err := e.EnsureConsoleSchema(ctx); err != nil {
-		return err
-	}
-	return fn()
-}
 
 // KnowledgeDraft is an imported knowledge base awaiting review. K2: only a
 // reviewed draft can be published.
@@ -259,10 +237,8 @@ func (e *Engine) AddKnowledgeFeedback(ctx context.Context, dev Device,
 	if err := checkFeedback(fb); err != nil {
 		return err
 	}
-	return e.withConsoleSchema(ctx, func() error {
-		return e.write(ctx, func(w *txn) error {
-			return insertFeedback(ctx, w, dev, fb, w.now)
-		})
+	return e.write(ctx, func(w *txn) error {
+		return insertFeedback(ctx, w, dev, fb, w.now)
 	})
 }
 
@@ -342,9 +318,7 @@ func (e *Engine) KnowledgeFeedbackSummary(ctx context.Context) ([]FeedbackSummar
 // change, so an unchanged report costs a read, not a write.
 func (e *Engine) NoteDeviceState(ctx context.Context, device string,
 	kbVersion, pending int64) error {
-	return e.withConsoleSchema(ctx, func() error {
-		return e.noteDeviceState(ctx, device, kbVersion, pending)
-	})
+	return e.noteDeviceState(ctx, device, kbVersion, pending)
 }
 
 func (e *Engine) noteDeviceState(ctx context.Context, device string,

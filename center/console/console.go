@@ -52,14 +52,11 @@ type Console struct {
 	pages  map[string]*template.Template
 }
 
-// New prepares the console: it creates the console's tables in the engine's
-// store and parses the templates.
+// New prepares the console: it parses the templates. Its tables in the
+// engine's store come with the store (center.Open).
 func New(ctx context.Context, opts Options) (*Console, error) {
 	if opts.Engine == nil || opts.Store == nil {
 		return nil, errors.New("console: engine and store are required")
-	}
-	if err := opts.Engine.EnsureConsoleSchema(ctx); err != nil {
-		return nil, err
 	}
 	c := &Console{eng: opts.Engine, store: opts.Store, secure: opts.Secure,
 		log: logging.For(opts.Log, "console")}
