@@ -20,6 +20,7 @@ import (
 	"hallkiosk/internal/buildinfo"
 	"hallkiosk/internal/fynetheme"
 	"hallkiosk/platform"
+	"hallkiosk/platform/clock"
 	"hallkiosk/platform/logging"
 	"hallkiosk/platform/systemd"
 )
@@ -126,7 +127,7 @@ func newWindow(a fyne.App, cfg *platform.Config, scr *Screen) fyne.Window {
 // schedule is the config's, else the announcer's default.
 func voiceOptions(cfg *platform.Config, o RunOptions, log *slog.Logger) voice.Options {
 	// The volume steps are hall times, whatever zone the box is set to.
-	vo := voice.Options{Log: o.Log, Sink: o.Sink, Clock: hallClock{api.HallLocation()}}
+	vo := voice.Options{Log: o.Log, Sink: o.Sink, Clock: clock.Zoned{Loc: api.HallLocation()}}
 	for _, st := range cfg.Voice.Volume { // checked by platform.Config.Check
 		vo.Volume = append(vo.Volume, voice.VolumeStep{From: st.From, Volume: st.Volume})
 	}
@@ -227,15 +228,6 @@ func heartbeat(static map[string]string, st display.State, up time.Duration,
 	}
 	return hb
 }
-
-// hallClock is the wall clock read in the hall's time zone.
-type hallClock struct{ loc *time.Location }
-
-// Now implements clock.Clock.
-func (c hallClock) Now() time.Time { return time.Now().In(c.loc) }
-
-// After implements clock.Clock.
-func (hallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // health names what the display lacks, for the center's device page.
 func health(vo voice.Options) map[string]string {

@@ -42,7 +42,7 @@ func Run(ctx context.Context, cfg *platform.Config, o RunOptions) error {
 	start := time.Now()
 	log := logging.For(o.Log, "kiosk")
 	// T6: keep resident memory flat (see platform.DefaultMemoryLimit).
-	// BUG(hallkiosk): resident memory is about 230 MB under Xvfb with
+	// BUG(hallkiosk): resident memory is about 210 MB under Xvfb with
 	// software GL, over T6's 150 MB; docs/kiosk.md says where it goes.
 	log.Info("go memory limit", "bytes", platform.LimitMemory(platform.DefaultMemoryLimit))
 	ctx, cancel := context.WithCancel(ctx)
@@ -106,24 +106,14 @@ func build(a fyne.App, w fyne.Window, cfg *platform.Config, p *Parts, th *fyneth
 		lang = kiosk.EN
 	}
 	var run lateRunner
-	clk := zoned{p.Ledger.Location()}
+	// R7 windows and the date on screen are hall times.
+	clk := clock.Zoned{Loc: p.Ledger.Location()}
 	m := kiosk.New(p.Ports, clk, &run, kiosk.Options{Lang: lang, PINHash: pin, Logger: log})
 	u := ui.New(a, w, m, ui.Options{Theme: th, Clock: clk, Center: cfg.Device.Name,
 		Portrait: cfg.Screen.Orientation != "landscape"})
 	run.r = u.Runner()
 	return m, u
 }
-
-// zoned is the wall clock read in the hall's time zone: the pick-up
-// windows (R7) and the date on screen are hall times, whatever zone the
-// device's system is set to.
-type zoned struct{ loc *time.Location }
-
-// Now implements clock.Clock.
-func (z zoned) Now() time.Time { return time.Now().In(z.loc) }
-
-// After implements clock.Clock.
-func (z zoned) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // lateRunner lets the machine exist before the UI that runs its calls.
 type lateRunner struct{ r kiosk.Runner }

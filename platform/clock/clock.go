@@ -26,6 +26,17 @@ func (Real) Now() time.Time { return time.Now() }
 // After returns time.After(d).
 func (Real) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
+// Zoned is the wall clock read in a given time zone: hall rules (pick-up
+// windows, the date on screen, the volume by time of day) are in the hall's
+// time, whatever zone the device's own system is set to.
+type Zoned struct{ Loc *time.Location }
+
+// Now returns time.Now() in z.Loc.
+func (z Zoned) Now() time.Time { return time.Now().In(z.Loc) }
+
+// After returns time.After(d).
+func (Zoned) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
 // Fake is a manually advanced clock. It is safe for concurrent use.
 type Fake struct {
 	mu      sync.Mutex
